@@ -1,0 +1,175 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from articles.markup import sanitize_html
+
+# A slug made only of digits would be shadowed by the date archives
+# (/articles/2024/), so it is refused.
+not_only_digits = RegexValidator(
+    r"^\d+$",
+    inverse_match=True,
+    message=_("A slug cannot be made of digits only."),
+)
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first in the navigation.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Expert(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “Analyst of international affairs”."),
+    )
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="experts/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:expert", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self):
+        return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see.
+
+        A published article whose ``published_at`` lies in the future is
+        scheduled: it becomes visible by itself once that moment has passed.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Load what an article card shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "categories",
+            models.Prefetch(
+                "bylines", queryset=Byline.objects.select_related("expert").order_by("position")
+            ),
+        )
+
+    def in_category(self, slug):
+        return self.filter(categories__slug=slug)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, validators=[not_only_digits])
+    lead = models.TextField(
+        _("lead"), help_text=_("Plain text summary, shown under the title and in listings.")
+    )
+    body = models.TextField(_("body"), blank=True)
+    experts = models.ManyToManyField(
+        Expert, through="Byline", related_name="articles", blank=True, verbose_name=_("experts")
+    )
+    categories = models.ManyToManyField(
+        Category, related_name="articles", blank=True, verbose_name=_("categories")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    image = models.ImageField(_("image"), upload_to="articles/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=255,
+        blank=True,
+        help_text=_("Describe the image for readers who cannot see it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication date"),
+        default=timezone.now,
+        help_text=_("A date in the future schedules the article."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    is_published.boolean = True
+    is_published.short_description = _("visible")
+
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+
+class Byline(models.Model):
+    """An expert signing an article; ``position`` orders the byline."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "expert"], name="unique_byline"),
+        ]
+
+    def __str__(self):
+        return f"{self.expert} – {self.article}"

@@ -1,0 +1,21 @@
+from django.urls import path, re_path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    re_path(
+        r"^articles/(?P<year>[0-9]{4})/$", views.YearArchiveView.as_view(), name="archive-year"
+    ),
+    re_path(
+        r"^articles/(?P<year>[0-9]{4})/(?P<month>0[1-9]|1[0-2])/$",
+        views.MonthArchiveView.as_view(),
+        name="archive-month",
+    ),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("experts/<slug:slug>/", views.ExpertView.as_view(), name="expert"),
+]

@@ -1,0 +1,117 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.views import generic
+from taggit.models import Tag
+
+from articles.models import Article, Category, Expert
+
+TOP_NEWS_SLUG = "top-news"
+TOP_NEWS_COUNT = 3
+RECENT_COUNT = 5
+
+
+class PublishedArticlesMixin:
+    """Listings start from the published articles, paginated with ``?page=N``.
+
+    An unknown or out-of-range page is a 404 (ListView's own behaviour).
+    """
+
+    allow_empty = True
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class HomeView(PublishedArticlesMixin, generic.ListView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["top_news"] = (
+                Article.objects.published().in_category(TOP_NEWS_SLUG).for_listing()
+            )[:TOP_NEWS_COUNT]
+        else:
+            context["top_news"] = []
+        return context
+
+
+class ArticleDetailView(generic.DetailView):
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        queryset = Article.objects.all() if self.is_preview() else Article.objects.published()
+        return queryset.for_listing().prefetch_related("tags")
+
+    def is_preview(self):
+        """Editors may see drafts and scheduled articles with ``?preview``."""
+        return "preview" in self.request.GET and self.request.user.has_perm(
+            "articles.change_article"
+        )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.is_preview():
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = not self.object.is_published()
+        context["other_articles"] = Article.objects.published().exclude(pk=self.object.pk)[
+            :RECENT_COUNT
+        ]
+        return context
+
+
+class CategoryView(PublishedArticlesMixin, generic.ListView):
+    template_name = "articles/category.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(categories=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagView(PublishedArticlesMixin, generic.ListView):
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ExpertView(PublishedArticlesMixin, generic.ListView):
+    template_name = "articles/expert.html"
+
+    def get_queryset(self):
+        self.expert = get_object_or_404(Expert, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(experts=self.expert)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(expert=self.expert, **kwargs)
+
+
+class ArchiveMixin(PublishedArticlesMixin):
+    date_field = "published_at"
+    make_object_list = True
+    allow_future = False
+    allow_empty = False  # a period without articles is a 404
+
+
+class YearArchiveView(ArchiveMixin, generic.YearArchiveView):
+    template_name = "articles/archive_year.html"
+
+
+class MonthArchiveView(ArchiveMixin, generic.MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    month_format = "%m"
