@@ -1,7 +1,25 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+"""The newsroom: articles, categories, experts and old article addresses.
 
-from articles.models import Article, Byline, Category, Expert
+Who may do what is decided by the staff groups (see the comments app's
+``roles`` module); the admin classes only use Django's model permissions.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.forms import ArticleAdminForm
+from articles.models import Article, Byline, Category, Expert, SlugRedirect
+
+# Comment statuses by value: the comments app depends on articles, never the
+# reverse (DESIGN.md), so the counts go through the ``comments`` related name.
+COMMENT_APPROVED = "approved"
+COMMENT_PENDING = "pending"
 
 
 @admin.register(Category)
@@ -19,24 +37,70 @@ class ExpertAdmin(admin.ModelAdmin):
     search_fields = ["name", "title"]
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """Draft, scheduled or published, the way a reader would see the article."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("scheduled", _("Scheduled")),
+            ("published", _("Published")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case None:
+                return queryset
+            case "draft":
+                return queryset.filter(status=Article.Status.DRAFT)
+            case "scheduled":
+                return queryset.scheduled()
+            case "published":
+                return queryset.published()
+        raise IncorrectLookupParameters(self.value())
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    fields = ["expert", "position"]
+    ordering = ["position", "id"]
     extra = 1
     autocomplete_fields = ["expert"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "is_published"]
-    list_filter = ["status", "categories"]
-    search_fields = ["title", "lead"]
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "publication",
+        "published_at",
+        "expert_names",
+        "category_names",
+        "approved_comments",
+        "pending_comments",
+        "is_published",
+    ]
+    list_filter = [PublicationFilter, "categories", "experts", "published_at"]
+    search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["categories"]
+    # Tags stay taggit's comma-separated text input: TaggableManager is not a
+    # ManyToManyField, so the admin cannot autocomplete it.
+    autocomplete_fields = ["categories"]
+    readonly_fields = ["visibility"]
     inlines = [BylineInline]
+    actions = ["publish_now", "unpublish"]
+    history_list_display = ["status", "published_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "categories", "tags"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "visibility", "categories", "tags"]},
+        ),
         (_("Image"), {"fields": ["image", "image_alt"]}),
         (_("Discussion"), {"fields": ["comments_enabled"]}),
         (
@@ -44,3 +108,126 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
         ),
     ]
+
+    def get_queryset(self, request):
+        # Prefetches and annotations keep the list at a fixed number of queries.
+        return (
+            super()
+            .get_queryset(request)
+            .for_listing()
+            .annotate(
+                approved_comment_count=Count(
+                    "comments", filter=Q(comments__status=COMMENT_APPROVED)
+                ),
+                pending_comment_count=Count("comments", filter=Q(comments__status=COMMENT_PENDING)),
+            )
+        )
+
+    # Columns ------------------------------------------------------------------
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication(self, article):
+        if article.is_scheduled():
+            return _("Scheduled")
+        return article.get_status_display()
+
+    @admin.display(description=_("experts"))
+    def expert_names(self, article):
+        return ", ".join(byline.expert.name for byline in article.bylines.all())
+
+    @admin.display(description=_("categories"))
+    def category_names(self, article):
+        return ", ".join(category.name for category in article.categories.all())
+
+    @admin.display(description=_("approved comments"), ordering="approved_comment_count")
+    def approved_comments(self, article):
+        return article.approved_comment_count
+
+    @admin.display(description=_("pending comments"), ordering="pending_comment_count")
+    def pending_comments(self, article):
+        return article.pending_comment_count
+
+    @admin.display(description=_("visibility"))
+    def visibility(self, article):
+        when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+        if article.status == Article.Status.DRAFT:
+            return _("Draft: not visible to readers; editors can open it with Preview.")
+        if article.is_scheduled():
+            return _("Scheduled for %(date)s: it goes live by itself at that time.") % {
+                "date": when
+            }
+        return _("Published on %(date)s: visible to readers.") % {"date": when}
+
+    # Links on the change form ---------------------------------------------------
+
+    def view_on_site(self, article):
+        """Only a published article has a public page; others get Preview instead."""
+        return article.get_absolute_url() if article.is_published() else None
+
+    def preview_url(self, article):
+        if article is None or article.pk is None or article.is_published():
+            return None
+        return f"{article.get_absolute_url()}?preview"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["preview_url"] = self.preview_url(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history's submit line reads a variable that nothing sets.
+        extra_context = {"onclick_attrib": "", **(extra_context or {})}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # Actions --------------------------------------------------------------------
+
+    def _apply(self, request, queryset, change, message):
+        """Call ``change`` on every selected article; count those it changed."""
+        changed = 0
+        with transaction.atomic():
+            for article in queryset:
+                # Recorded as the author of the history entry this save makes.
+                article._history_user = request.user
+                if change(article):
+                    self.log_change(request, article, message)
+                    changed += 1
+        return changed
+
+    @admin.action(description=_("Publish now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        changed = self._apply(request, queryset, Article.publish_now, _("Published now."))
+        self.message_user(
+            request,
+            ngettext("%(count)d article published.", "%(count)d articles published.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed = self._apply(request, queryset, Article.unpublish, _("Unpublished."))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article taken back to draft.",
+                "%(count)d articles taken back to draft.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses of published articles, kept by ``Article.save()``; read-only."""
+
+    list_display = ["old_slug", "article", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["old_slug", "article__title", "article__slug"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,11 +1,21 @@
+import logging
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from imagekit.cachefiles.backends import CacheFileState
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from articles.markup import sanitize_html
+
+logger = logging.getLogger(__name__)
 
 # A slug made only of digits would be shadowed by the date archives
 # (/articles/2024/), so it is refused.
@@ -85,6 +95,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_category(self, slug):
         return self.filter(categories__slug=slug)
 
+    def scheduled(self):
+        """Published articles whose time has not come yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -105,6 +119,19 @@ class Article(models.Model):
     )
     tags = TaggableManager(_("tags"), blank=True)
     image = models.ImageField(_("image"), upload_to="articles/%Y/%m/", blank=True)
+    # Responsive WebP renditions of the featured image, made on first use.
+    image_small = ImageSpecField(
+        source="image",
+        processors=[ResizeToFit(640, 640, upscale=False)],
+        format="WEBP",
+        options={"quality": 82},
+    )
+    image_large = ImageSpecField(
+        source="image",
+        processors=[ResizeToFit(1280, 1280, upscale=False)],
+        format="WEBP",
+        options={"quality": 82},
+    )
     image_alt = models.CharField(
         _("image description"),
         max_length=255,
@@ -126,6 +153,7 @@ class Article(models.Model):
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -141,10 +169,27 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        previous = self._previous_public_slug()
         super().save(*args, **kwargs)
+        if previous:
+            # Links to the old address keep working (301 to the new one).
+            SlugRedirect.objects.update_or_create(old_slug=previous, defaults={"article": self})
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _previous_public_slug(self):
+        """The stored slug, when this save changes the slug of a published article."""
+        if self.pk is None:
+            return None
+        return (
+            Article.objects.published()
+            .filter(pk=self.pk)
+            .exclude(slug=self.slug)
+            .values_list("slug", flat=True)
+            .first()
+        )
 
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
@@ -154,6 +199,74 @@ class Article(models.Model):
 
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Describe the image for readers who cannot see it.")}
+            )
+
+    def image_renditions(self):
+        """The featured image with its WebP renditions, or None when it cannot be shown.
+
+        Renditions are made on first use and remembered in the cache, never the
+        database. A missing or unreadable file leaves the page without its
+        image instead of failing the page.
+        """
+        if not self.image:
+            return None
+        renditions = [self.image_small, self.image_large]
+        try:
+            width, height = self.image.width, self.image.height
+            srcset = ", ".join(
+                f"{rendition.url} {fitted_width(rendition, width, height)}w"
+                for rendition in renditions
+            )
+            url = self.image.url
+        except Exception:
+            logger.warning(
+                "Article %s: the featured image cannot be shown.", self.pk, exc_info=True
+            )
+            for rendition in renditions:
+                # Try again next time rather than point at a file never made.
+                rendition.cachefile_backend.set_state(rendition, CacheFileState.DOES_NOT_EXIST)
+            return None
+        return FeaturedImage(url=url, width=width, height=height, webp_srcset=srcset)
+
+    def publish_now(self):
+        """Make the article visible from now on; returns whether anything changed.
+
+        A draft or scheduled article gets today's date; one already visible
+        keeps its original publication date.
+        """
+        if self.is_published():
+            return False
+        self.status = self.Status.PUBLISHED
+        self.published_at = timezone.now()
+        self.save()
+        return True
+
+    def unpublish(self):
+        """Take the article back to draft; returns whether anything changed."""
+        if self.status == self.Status.DRAFT:
+            return False
+        self.status = self.Status.DRAFT
+        self.save()
+        return True
+
+
+class FeaturedImage(NamedTuple):
+    url: str
+    width: int
+    height: int
+    webp_srcset: str
+
+
+def fitted_width(rendition, width, height):
+    """The width of ``rendition`` made from a ``width``×``height`` image by ResizeToFit."""
+    box = rendition.generator.processors[0]
+    return round(width * min(box.width / width, box.height / height, 1))
 
 
 class Byline(models.Model):
@@ -173,3 +286,18 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.expert} – {self.article}"
+
+
+class SlugRedirect(models.Model):
+    """An earlier address of a published article, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=255, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

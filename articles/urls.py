@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import views
+from articles import uploads, views
 
 app_name = "articles"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("experts/<slug:slug>/", views.ExpertView.as_view(), name="expert"),
+    path("editor/images/", uploads.upload_image, name="upload-image"),
 ]

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views import generic
 from taggit.models import Tag
 
-from articles.models import Article, Category, Expert
+from articles.models import Article, Category, Expert, SlugRedirect
 
 TOP_NEWS_SLUG = "top-news"
 TOP_NEWS_COUNT = 3
@@ -53,11 +54,21 @@ class ArticleDetailView(generic.DetailView):
         )
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            return self.redirect_from_old_slug(kwargs["slug"])
         if self.is_preview():
             response.headers["Cache-Control"] = "private, no-store"
             response.headers["X-Robots-Tag"] = "noindex"
         return response
+
+    def redirect_from_old_slug(self, slug):
+        """An earlier slug of a published article answers with a 301 to its address."""
+        redirect = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
+        if redirect is None or not redirect.article.is_published():
+            raise Http404
+        return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

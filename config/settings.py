@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "django_ckeditor_5",
+    "simple_history",
+    "imagekit",
     "articles",
     "comments",
 ]
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,6 +146,66 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Uploads: images from the editor and featured images.
+UPLOAD_MAX_IMAGE_BYTES = env.int("UPLOAD_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o644
+
+# Rich text: CKEditor 5. The toolbar matches the sanitiser's allowlist (articles/markup.py).
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "articles:upload-image"
+CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
+CKEDITOR_5_CONFIGS = {
+    "default": {
+        "toolbar": {
+            "items": [
+                "heading", "|", "bold", "italic", "link", "|",
+                "bulletedList", "numberedList", "blockQuote", "|",
+                "insertImage", "insertTable", "|", "undo", "redo",
+            ],
+            "shouldNotGroupWhenFull": True,
+        },
+        "heading": {
+            "options": [
+                {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
+                *(
+                    {
+                        "model": f"heading{level}",
+                        "view": f"h{level}",
+                        "title": f"Heading {level}",
+                        "class": f"ck-heading_heading{level}",
+                    }
+                    for level in (2, 3, 4)
+                ),
+            ]
+        },
+        "image": {
+            "toolbar": ["imageTextAlternative", "|", "toggleImageCaption"],
+        },
+        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
+        "link": {"defaultProtocol": "https://"},
+    },
+}  # fmt: skip
+
+# Comments: the moderation policy (comments/policy.py) and the spam defences.
+COMMENTS_HOLD_ALL = env.bool("COMMENTS_HOLD_ALL", default=True)
+COMMENTS_AUTO_APPROVE_KNOWN = env.bool("COMMENTS_AUTO_APPROVE_KNOWN", default=True)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+# Words, email addresses or IP addresses; a match sends the comment to spam.
+COMMENTS_DISALLOWED = env.list("COMMENTS_DISALLOWED", default=[])
+# Close comments this many days after publication; empty keeps them open.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=3)
+COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", default=5000)
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
+COMMENTS_FORM_MAX_AGE = env.int("COMMENTS_FORM_MAX_AGE", default=2 * 24 * 3600)
+COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
+COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=600)
+COMMENTS_NOTIFY_MODERATORS = env.bool("COMMENTS_NOTIFY_MODERATORS", default=True)
+COMMENTS_NOTIFY_ON_APPROVAL = env.bool("COMMENTS_NOTIFY_ON_APPROVAL", default=True)
+COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", default=90)
+AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
+AKISMET_SITE_URL = env.str("AKISMET_SITE_URL", default="")
 
 # Listings
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)

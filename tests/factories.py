@@ -73,3 +73,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A pending comment from a reader with an address of their own."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.net")
+    body = "A thoughtful remark about the analysis."
+    status = "pending"
+    ip_address = "192.0.2.0"
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64)"
