@@ -1,12 +1,19 @@
 """``manage.py seed_demo``: fill the database with demo content.
 
 Creates the categories, six invented experts, published, draft and scheduled
-articles with bylines and tags, the ``Editors`` and ``Moderators`` groups and,
-only when ``DEBUG`` is on, three demo accounts:
+articles with bylines and tags, reader comments in every moderation status
+(threads included) and, only when ``DEBUG`` is on, three demo accounts:
 
     admin / tribune-admin          superuser
     editor / tribune-editor        staff, group "Editors"
     moderator / tribune-moderator  staff, group "Moderators"
+
+The command lives in the comments app because it is the app that knows both
+articles and comments (``articles`` never imports ``comments``).
+
+The ``Editors`` and ``Moderators`` groups and their permissions are not made
+here: ``migrate`` creates them (the staff roles, kept by the comments app). The
+demo accounts are only added to them.
 
 The command is idempotent: rows are keyed on slugs and usernames, so running it
 again updates what it created instead of adding more. Text comes from a seeded
@@ -21,10 +28,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,9 +38,11 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
-from articles.management.commands import _demo_text as text
 from articles.markup import sanitize_html
 from articles.models import Article, Byline, Category, Expert
+from comments.management.commands import _demo_comments as chatter
+from comments.management.commands import _demo_text as text
+from comments.models import Comment
 
 SEED = "tribune-demo-1"
 PUBLISHED = 52
@@ -45,16 +53,9 @@ TOP_NEWS_EVERY = 4  # every fourth published article is also top news
 KINDS = ("note", "analysis", "interview")
 KIND_WEIGHTS = (4, 4, 2)
 
+# The staff groups, created with their permissions by ``migrate``.
 EDITORS = "Editors"
 MODERATORS = "Moderators"
-EDITOR_MODELS = [
-    ("articles", "article"),
-    ("articles", "category"),
-    ("articles", "expert"),
-    ("articles", "byline"),
-    ("taggit", "tag"),
-]
-EDITOR_ACTIONS = ("add", "change", "delete", "view")
 
 # username, password, group, superuser. Readable on purpose: DEBUG-only demo logins.
 DEMO_ACCOUNTS = [
@@ -149,13 +150,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.counts = Counter()
+        groups = self.staff_groups() if settings.DEBUG else None
         with transaction.atomic():
             categories = self.seed_categories()
             experts = self.seed_experts()
             statuses = self.seed_articles(categories, experts)
-            groups = self.seed_groups()
-            accounts = self.seed_accounts(groups) if settings.DEBUG else None
-        self.report(statuses, groups, accounts)
+            self.seed_comments()
+            accounts = self.seed_accounts(groups) if groups else None
+        self.report(statuses, accounts)
 
     # Content ----------------------------------------------------------------
 
@@ -243,26 +245,72 @@ class Command(BaseCommand):
                 article=article, expert=expert, defaults={"position": position}
             )
 
+    # Comments ---------------------------------------------------------------
+
+    def seed_comments(self):
+        """Threads of approved comments on recent articles, and some in every other status."""
+        rng = random.Random(f"{SEED}-comments")
+        articles = list(Article.objects.published().order_by("-published_at")[:24])
+        for index, article in enumerate(articles):
+            when = article.published_at + timedelta(hours=2)
+            roots = []
+            for _ in range(rng.randint(0, 4)):
+                body = f"{rng.choice(chatter.OPENINGS)} {rng.choice(chatter.BODIES)}"
+                when += timedelta(hours=rng.randint(1, 20))
+                roots.append(self.seed_comment(article, rng, body, Comment.Status.APPROVED, when))
+            for parent in roots[:2]:
+                reply = self.seed_comment(
+                    article, rng, rng.choice(chatter.REPLIES), Comment.Status.APPROVED,
+                    parent.created_at + timedelta(hours=3), parent=parent,
+                )  # fmt: skip
+                if rng.random() < 0.5:
+                    self.seed_comment(
+                        article, rng, rng.choice(chatter.REPLIES), Comment.Status.APPROVED,
+                        reply.created_at + timedelta(hours=1), parent=reply,
+                    )  # fmt: skip
+            held = {
+                0: (Comment.Status.PENDING, chatter.PENDING),
+                1: (Comment.Status.SPAM, chatter.SPAM),
+                2: (Comment.Status.TRASH, chatter.TRASH),
+            }.get(index % 4)
+            if held:
+                status, bodies = held
+                self.seed_comment(article, rng, rng.choice(bodies), status, when)
+
+    def seed_comment(self, article, rng, body, status, when, parent=None):
+        name, url = rng.choice(chatter.COMMENTERS)
+        email = slugify(name).replace("-", ".") + "@example.org"
+        comment, created = Comment.objects.get_or_create(
+            article=article,
+            email=email,
+            body=body,
+            parent=parent,
+            defaults={
+                "name": name,
+                "url": url,
+                "status": status,
+                "created_at": min(when, timezone.now()),
+                "ip_address": "192.0.2.0",
+                "hold_reason": "Demo content.",
+            },
+        )
+        self.counts["comments", CREATED if created else UNCHANGED] += 1
+        return comment
+
     # Groups and accounts ----------------------------------------------------
 
-    def seed_groups(self):
-        editors, created = Group.objects.get_or_create(name=EDITORS)
-        self.counts["groups", CREATED if created else UNCHANGED] += 1
-        moderators, created = Group.objects.get_or_create(name=MODERATORS)
-        self.counts["groups", CREATED if created else UNCHANGED] += 1
-        content_types = [ContentType.objects.get_by_natural_key(*key) for key in EDITOR_MODELS]
-        codenames = [
-            f"{action}_{model}" for _app, model in EDITOR_MODELS for action in EDITOR_ACTIONS
-        ]
-        permissions = Permission.objects.filter(
-            content_type__in=content_types, codename__in=codenames
-        )
-        # add(), not set(): permissions granted later by hand or by a migration stay.
-        editors.permissions.add(*permissions)
-        missing = len(codenames) - permissions.count()
+    def staff_groups(self):
+        """The groups ``migrate`` created, by name; refuses to go on without them."""
+        groups = {
+            group.name: group for group in Group.objects.filter(name__in=[EDITORS, MODERATORS])
+        }
+        missing = sorted({EDITORS, MODERATORS} - set(groups))
         if missing:
-            self.stderr.write(f"Warning: {missing} editor permissions not found; run migrate.")
-        return {EDITORS: editors, MODERATORS: moderators}
+            raise CommandError(
+                f"Missing staff group(s): {', '.join(missing)}. Run `manage.py migrate`, "
+                "which creates them, then run this command again."
+            )
+        return groups
 
     def seed_accounts(self, groups):
         User = get_user_model()
@@ -292,7 +340,7 @@ class Command(BaseCommand):
         counts = ", ".join(f"{self.counts[key, s]} {s}" for s in states)
         self.stdout.write(f"  {label:<12}{counts}")
 
-    def report(self, statuses, groups, accounts):
+    def report(self, statuses, accounts):
         self.stdout.write("Demo content:")
         self.line("Categories", "categories")
         self.line("Experts", "experts")
@@ -303,9 +351,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  {'Portraits':<12}{self.counts['portraits', CREATED]} created")
         self.stdout.write(f"  {'Tags':<12}{Tag.objects.count()} in total")
-        self.line("Groups", "groups")
-        for name, group in groups.items():
-            self.stdout.write(f"  {'':<12}{name}: {group.permissions.count()} permissions")
+        self.line("Comments", "comments")
         if accounts is None:
             self.stdout.write(
                 "Demo accounts skipped: DEBUG is off (set DEBUG=1 to create admin, "

@@ -4,11 +4,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Category, Expert
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def counts():
         "category_links": Article.categories.through.objects.count(),
         "users": get_user_model().objects.count(),
         "groups": Group.objects.count(),
+        "comments": Comment.objects.count(),
     }
 
 
@@ -160,14 +162,36 @@ def test_demo_accounts_with_debug(debug_on, client):
     assert "Admin logins (http://127.0.0.1:8000/admin/):" in output
 
 
-def test_editors_can_manage_articles_moderators_get_nothing_yet(debug_on):
+def test_demo_accounts_get_the_rights_of_their_groups(debug_on):
     seed()
 
-    editor = get_user_model().objects.get(username="editor")
+    User = get_user_model()
+    editor = User.objects.get(username="editor")
     for perm in ("add_article", "change_category", "delete_expert", "view_byline"):
         assert editor.has_perm(f"articles.{perm}")
     assert editor.has_perm("taggit.change_tag")
-    assert not Group.objects.get(name="Moderators").permissions.exists()
+    moderator = User.objects.get(username="moderator")
+    assert moderator.has_perm("comments.moderate_comment")
+    assert not moderator.has_perm("articles.change_article")
+
+
+def test_groups_are_left_as_migrate_made_them(debug_on):
+    before = {group.name: set(group.permissions.all()) for group in Group.objects.all()}
+
+    seed()
+
+    assert {group.name: set(group.permissions.all()) for group in Group.objects.all()} == before
+
+
+def test_refuses_to_run_without_the_staff_groups(debug_on):
+    Group.objects.filter(name="Moderators").delete()
+
+    with pytest.raises(
+        CommandError, match=r"Missing staff group\(s\): Moderators\. Run `manage\.py migrate`"
+    ):
+        seed()
+
+    assert not Article.objects.exists()
 
 
 def test_existing_password_is_not_overwritten(debug_on, client):
@@ -188,3 +212,14 @@ def test_no_accounts_without_debug(debug_off):
     assert not get_user_model().objects.exists()
     assert "Demo accounts skipped" in output
     assert "tribune-admin" not in output
+
+
+def test_comments_in_every_status_with_threads(debug_off):
+    seed()
+
+    statuses = set(Comment.objects.values_list("status", flat=True))
+    assert statuses == {"pending", "approved", "spam", "trash"}
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Comment.objects.filter(parent__parent__isnull=False).exists()
+    assert not Comment.objects.exclude(article__in=Article.objects.published()).exists()
+    assert not Comment.objects.filter(parent__isnull=False).exclude(parent__status="approved")
