@@ -27,7 +27,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run          install, migrate, load demo content once, serve on http://$(HOST):$(PORT)/"
 	@echo "make test         ruff (lint + format check) and the test suite without browser tests"
-	@echo "make test-e2e     browser tests (needs /usr/bin/chromium)"
+	@echo "make test-e2e     browser, accessibility and HTML validity tests (needs chromium, java, npm)"
 	@echo "make lint         ruff check and ruff format --check"
 	@echo "make format       ruff format and ruff check --fix"
 	@echo "make install-dev  install the project with its development tools into $(VENV)"
@@ -102,7 +102,14 @@ format: $(STAMP_DEV)
 test: lint
 	$(PY) -m pytest -m "not e2e" --ignore=tests/e2e $(PYTEST_ARGS)
 
-test-e2e: $(STAMP_DEV)
+# The Nu HTML Checker (vnu.jar) comes from npm and runs on Java; nothing is downloaded at run time.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+
+$(VNU_JAR): package.json
+	npm install --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+test-e2e: $(STAMP_DEV) $(VNU_JAR)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 clean:

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from articles.models import Article, Category
 
@@ -22,3 +23,11 @@ def main_navigation(context, count=8):
         "categories": Category.objects.all()[:count],
         "current_path": request.path if request else "",
     }
+
+
+@register.filter
+def machine_datetime(value):
+    """``value`` for a ``<time datetime>``: ISO 8601 in local time, whole seconds."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
