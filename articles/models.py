@@ -1,9 +1,13 @@
 import logging
 from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +17,7 @@ from imagekit.processors import ResizeToFit
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from articles import search
 from articles.markup import sanitize_html
 
 logger = logging.getLogger(__name__)
@@ -99,6 +104,52 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles whose time has not come yet."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def related_to(self, article, limit=5):
+        """Up to ``limit`` published articles nearest to ``article``, in one query.
+
+        Score = 2 × shared tags + shared categories: tags name a precise subject,
+        categories are broad sections and formats ("Note", "Top news"). Ties go
+        to the more recent; articles sharing nothing fill the list by recency.
+        """
+        tagged = self.model.tags.through.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model)
+        )
+        filed = self.model.categories.through.objects
+        shared_tags = _count_of(
+            tagged.filter(
+                object_id=models.OuterRef("pk"),
+                tag_id__in=tagged.filter(object_id=article.pk).values("tag_id"),
+            ),
+            "object_id",
+        )
+        shared_categories = _count_of(
+            filed.filter(
+                article_id=models.OuterRef("pk"),
+                category_id__in=filed.filter(article_id=article.pk).values("category_id"),
+            ),
+            "article_id",
+        )
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .annotate(relatedness=2 * shared_tags + shared_categories)
+            .order_by("-relatedness", "-published_at", "-id")[:limit]
+        )
+
+    def search(self, query):
+        """Articles matching the reader's ``query``, best first (see ``articles.search``)."""
+        return search.search(self, query)
+
+    def update_search_vectors(self):
+        """Recompute these articles' stored search vectors in one query (PostgreSQL only)."""
+        return search.update_vectors(self)
+
+
+def _count_of(rows, group_by):
+    """The number of ``rows`` (filtered on an ``OuterRef``) as a subquery, 0 when none."""
+    counted = rows.order_by().values(group_by).annotate(count=models.Count("pk")).values("count")
+    return Coalesce(models.Subquery(counted[:1]), 0)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -151,9 +202,13 @@ class Article(models.Model):
     comments_enabled = models.BooleanField(_("comments enabled"), default=True)
     seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
+    # Search: the body's words without markup, and (on PostgreSQL) the weighted
+    # vector of title, lead, experts, categories and body; both kept by save().
+    body_text = models.TextField(_("body as plain text"), blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "body_text", "search_vector"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -162,6 +217,8 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # A GIN index on PostgreSQL; other databases make it a plain index.
+            GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
         ]
 
     def __str__(self):
@@ -169,8 +226,10 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        self.body_text = search.plain_text(self.body)
         previous = self._previous_public_slug()
         super().save(*args, **kwargs)
+        self.update_search_vector()
         if previous:
             # Links to the old address keep working (301 to the new one).
             SlugRedirect.objects.update_or_create(old_slug=previous, defaults={"article": self})
@@ -178,6 +237,14 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def update_search_vector(self):
+        """Recompute the stored search vector from the saved row, experts and categories.
+
+        ``save()`` calls it; so does whatever changes the bylines or categories
+        afterwards (the admin's ``save_related``).
+        """
+        Article.objects.filter(pk=self.pk).update_search_vectors()
 
     def _previous_public_slug(self):
         """The stored slug, when this save changes the slug of a published article."""

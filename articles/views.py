@@ -1,9 +1,14 @@
 from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import generic
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from articles import citations, search, seo
 from articles.models import Article, Category, Expert, SlugRedirect
 
 TOP_NEWS_SLUG = "top-news"
@@ -73,10 +78,30 @@ class ArticleDetailView(generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["preview"] = not self.object.is_published()
-        context["other_articles"] = Article.objects.published().exclude(pk=self.object.pk)[
-            :RECENT_COUNT
-        ]
+        context["other_articles"] = Article.objects.only(
+            "title", "slug", "lead", "published_at"
+        ).related_to(self.object, limit=RECENT_COUNT)
         return context
+
+
+CITATION_FORMATS = {
+    "bib": (citations.bibtex, "application/x-bibtex; charset=utf-8"),
+    "ris": (citations.ris, "application/x-research-info-systems; charset=utf-8"),
+}
+
+
+@require_safe
+def citation_file(request, slug, file_format):
+    """``/articles/<slug>/cite.bib`` and ``cite.ris``: the reference as a file to download."""
+    article = get_object_or_404(
+        Article.objects.published().for_listing().prefetch_related("tags"), slug=slug
+    )
+    write, content_type = CITATION_FORMATS[file_format]
+    citation = seo.article_citation(article, request)
+    text = write(citation, key=article.slug, accessed=timezone.localdate())
+    response = HttpResponse(text, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{article.slug}.{file_format}"'
+    return response
 
 
 class CategoryView(PublishedArticlesMixin, generic.ListView):
@@ -126,3 +151,38 @@ class YearArchiveView(ArchiveMixin, generic.YearArchiveView):
 class MonthArchiveView(ArchiveMixin, generic.MonthArchiveView):
     template_name = "articles/archive_month.html"
     month_format = "%m"
+
+
+def search_results(request):
+    """``/search/?q=words&page=N``: published articles matching the words, best first.
+
+    Without words the page explains what to do. An unknown or out-of-range
+    page is a 404, as in the listings.
+    """
+    query, truncated = search.clean_query(request.GET.get("q", ""))
+    context = {
+        "query": query,
+        "truncated": truncated,
+        "max_query_length": search.MAX_QUERY_LENGTH,
+        "categories": [],
+        "page_obj": None,
+    }
+    if query:
+        articles = (
+            Article.objects.published()
+            .search(query)
+            .for_listing()
+            .defer("body", "body_text", "search_vector")
+        )
+        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(_("There is no such page of results.")) from error
+        page.object_list = search.add_snippets(page.object_list, query)
+        context["page_obj"] = page
+    else:
+        context["categories"] = Category.objects.all()
+    response = render(request, "articles/search.html", context)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -289,3 +289,26 @@ class TestHealthz:
 
     def test_post_not_allowed(self, client):
         assert client.post("/healthz").status_code == 405
+
+
+class TestUnicodeTags:
+    def test_persian_tag_links_and_lists(self, client):
+        ArticleFactory(slug="tehran-talks", title="Talks in Tehran", tags=["سیاست خارجی"])
+
+        article = client.get("/articles/tehran-talks/")
+        listing = client.get("/tag/سیاست-خارجی/")
+
+        assert article.status_code == 200
+        assert 'href="/tag/%D8%B3%DB%8C%D8%A7%D8%B3%D8%AA-%D8%AE%D8%A7%D8%B1%D8%AC%DB%8C/"' in (
+            article.text
+        )
+        assert listing.status_code == 200
+        assert "Talks in Tehran" in main_of(listing)
+
+    def test_persian_tag_in_sitemap(self, client):
+        ArticleFactory(tags=["سیاست خارجی"])
+
+        section = client.get("/sitemap-tags.xml")
+
+        assert section.status_code == 200
+        assert "/tag/%D8%B3%DB%8C%D8%A7%D8%B3%D8%AA-%D8%AE%D8%A7%D8%B1%D8%AC%DB%8C/" in section.text

@@ -1,0 +1,286 @@
+"""Finding published articles: ranked full-text search on PostgreSQL, a plain fallback elsewhere.
+
+On PostgreSQL every article stores a weighted ``search_vector`` (GIN-indexed):
+title (A), lead, expert names and category names (B), body as plain text (C).
+A reader's words go through ``websearch_to_tsquery``, which accepts quotes,
+``or`` and ``-word`` and never fails on syntax; results are ordered by
+``ts_rank`` and then recency, with the matching passages as a snippet.
+
+The text search configuration is ``simple``: words are lower-cased and kept as
+they are, with no stemming and no stop words. Tribune publishes in English,
+Persian and Arabic; a language's stemmer would mangle the others, while
+``simple`` treats every script the same way, so a word is found in whatever
+language it was written.
+
+Elsewhere (SQLite) the fallback looks for every word, as a case-insensitive
+substring, in the title, lead, body, expert names and category names, and
+lists title matches first, then the most recent.
+
+Keeping the vector current is explicit: ``Article.save()`` refreshes its own,
+and the admin calls ``Article.update_search_vector()`` once the experts and
+categories are saved. ``ArticleQuerySet.update_search_vectors()`` refreshes
+many at once (after renaming an expert or a category, or a bulk import).
+"""
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import Concat, Left
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+SEARCH_CONFIG = "simple"
+
+# Longer queries are cut to this many characters (the page says so).
+MAX_QUERY_LENGTH = 200
+# The fallback looks for at most this many words.
+MAX_FALLBACK_TERMS = 10
+# Only the beginning of a very long body is indexed: a tsvector holds at most 1 MB.
+BODY_INDEX_LIMIT = 250_000
+# Words of the lead shown around the highlighted terms by the fallback.
+FALLBACK_SNIPPET_WORDS = 40
+
+# Private-use characters mark the matches in PostgreSQL's headline; they are
+# removed from every indexed text and query, so they can only come from there.
+MARK_START = "\ue000"
+MARK_STOP = "\ue001"
+MARKED = re.compile(f"{MARK_START}(.*?){MARK_STOP}", re.DOTALL)
+
+# Elements that separate words when the body is read as plain text.
+BLOCK_TAGS = frozenset(
+    {
+        "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "figure", "figcaption",
+        "img", "hr", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "pre",
+    }
+)  # fmt: skip
+
+
+def is_full_text(queryset):
+    """Whether ``queryset``'s database has PostgreSQL's full-text search."""
+    return connections[queryset.db].vendor == "postgresql"
+
+
+# Reading text ------------------------------------------------------------------------------
+
+
+def clean_text(text):
+    """``text`` without control or private-use characters, its whitespace collapsed."""
+    kept = "".join(char for char in text if char.isspace() or _is_printable(char))
+    return " ".join(kept.split())
+
+
+def _is_printable(char):
+    # Zero-width (non-)joiners belong to Persian and Arabic words; other format,
+    # control and private-use characters (NUL, bidi overrides) carry no words.
+    return char in "\u200c\u200d" or unicodedata.category(char) not in {"Cc", "Cf", "Co", "Cs"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.handle_starttag(tag, [])
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(html):
+    """The words of (sanitised) ``html``, without tags or entities: what the body indexes."""
+    if not html:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return clean_text("".join(parser.parts))
+
+
+def clean_query(raw):
+    """The reader's query as searched, and whether it had to be shortened."""
+    query = clean_text(raw)
+    if len(query) <= MAX_QUERY_LENGTH:
+        return query, False
+    return query[:MAX_QUERY_LENGTH].rstrip(), True
+
+
+def query_terms(query):
+    """Words and quoted phrases the fallback looks for, and the ``-words`` it leaves out."""
+    wanted, unwanted = [], []
+    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', query):
+        exclude = word.startswith("-") and len(word) > 1
+        term = " ".join(phrase.split()) if phrase else _strip_punctuation(word)
+        if not term or (word and word.lower() == "or"):
+            continue
+        (unwanted if exclude else wanted).append(term)
+    return wanted[:MAX_FALLBACK_TERMS], unwanted[:MAX_FALLBACK_TERMS]
+
+
+def _strip_punctuation(word):
+    start, end = 0, len(word)
+    while start < end and unicodedata.category(word[start])[0] in "PS":
+        start += 1
+    while end > start and unicodedata.category(word[end - 1])[0] in "PS":
+        end -= 1
+    return word[start:end]
+
+
+# Searching ---------------------------------------------------------------------------------
+
+
+def search(queryset, query):
+    """The articles of ``queryset`` that match ``query``, best first."""
+    if not query:
+        return queryset.none()
+    if is_full_text(queryset):
+        return _full_text_search(queryset, query)
+    return _fallback_search(queryset, query)
+
+
+def _full_text_search(queryset, query):
+    tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    text = Concat("lead", Value("\n"), "body_text", output_field=TextField())
+    return (
+        queryset.filter(search_vector=tsquery)
+        .annotate(
+            rank=SearchRank(F("search_vector"), tsquery),
+            search_headline=SearchHeadline(
+                text,
+                tsquery,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=20,
+                min_words=10,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def _fallback_search(queryset, query):
+    wanted, unwanted = query_terms(query)
+    if not wanted:
+        return queryset.none()
+    model = queryset.model
+    matches = Q()
+    for term in wanted:
+        matches &= _found_anywhere(model, term)
+    for term in unwanted:
+        matches &= ~_found_anywhere(model, term)
+    in_title = Q()
+    for term in wanted:
+        in_title |= Q(title__icontains=term)
+    return (
+        queryset.filter(matches)
+        .annotate(title_match=Case(When(in_title, then=1), default=0, output_field=IntegerField()))
+        .order_by("-title_match", "-published_at", "-id")
+    )
+
+
+def _found_anywhere(model, term):
+    bylines = model.experts.through.objects.filter(expert__name__icontains=term)
+    filed = model.categories.through.objects.filter(category__name__icontains=term)
+    return (
+        Q(title__icontains=term)
+        | Q(lead__icontains=term)
+        | Q(body_text__icontains=term)
+        | Q(pk__in=bylines.values("article"))
+        | Q(pk__in=filed.values("article"))
+    )
+
+
+# Keeping the stored vectors current (PostgreSQL) -------------------------------------------
+
+
+def document_vector(model):
+    """The weighted search vector of an article, as an SQL expression over its row."""
+    experts = model.experts.through.objects.filter(article=OuterRef("pk")).values("expert__name")
+    categories = model.categories.through.objects.filter(article=OuterRef("pk")).values(
+        "category__name"
+    )
+
+    def joined(subquery):
+        return Func(
+            ArraySubquery(subquery),
+            Value(" "),
+            function="array_to_string",
+            output_field=TextField(),
+        )
+
+    return (
+        SearchVector("title", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("lead", config=SEARCH_CONFIG, weight="B")
+        + SearchVector(joined(experts), config=SEARCH_CONFIG, weight="B")
+        + SearchVector(joined(categories), config=SEARCH_CONFIG, weight="B")
+        + SearchVector(Left("body_text", BODY_INDEX_LIMIT), config=SEARCH_CONFIG, weight="C")
+    )
+
+
+def update_vectors(queryset):
+    """Recompute the stored vector of every article in ``queryset``, in one UPDATE."""
+    if not is_full_text(queryset):
+        return 0
+    return queryset.order_by().update(search_vector=document_vector(queryset.model))
+
+
+# Snippets ----------------------------------------------------------------------------------
+
+
+def add_snippets(articles, query):
+    """Set ``search_snippet`` on each article: safe HTML, the matches in ``<mark>``."""
+    articles = list(articles)
+    wanted, _unwanted = query_terms(query)
+    for article in articles:
+        headline = getattr(article, "search_headline", None)
+        if headline is None:
+            lead = Truncator(article.lead).words(FALLBACK_SNIPPET_WORDS)
+            article.search_snippet = highlight(lead, wanted)
+        else:
+            article.search_snippet = marked(headline)
+    return articles
+
+
+def marked(headline):
+    """PostgreSQL's ``headline`` as HTML: its text escaped, its marked matches in ``<mark>``."""
+    return _render((part, index % 2 == 1) for index, part in enumerate(MARKED.split(headline)))
+
+
+def highlight(text, terms):
+    """``text`` as HTML, escaped, with every occurrence of ``terms`` in ``<mark>``."""
+    if not terms:
+        return _render([(text, False)])
+    pattern = re.compile(
+        "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    parts, position = [], 0
+    for match in pattern.finditer(text):
+        parts += [(text[position : match.start()], False), (match.group(), True)]
+        position = match.end()
+    parts.append((text[position:], False))
+    return _render(parts)
+
+
+def _render(parts):
+    html = []
+    for text, is_match in parts:
+        text = text.replace(MARK_START, "").replace(MARK_STOP, "")
+        if is_match and text:
+            html.append(format_html("<mark>{}</mark>", text))
+        else:
+            html.append(escape(text))
+    return mark_safe("".join(html))  # noqa: S308 -- every part is escaped above
