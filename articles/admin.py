@@ -6,12 +6,18 @@ Who may do what is decided by the staff groups (see the comments app's
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import JsonResponse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline, Category, Expert, SlugRedirect
@@ -21,6 +27,9 @@ from articles.models import Article, Byline, Category, Expert, SlugRedirect
 COMMENT_APPROVED = "approved"
 COMMENT_PENDING = "pending"
 
+# How many existing tag names the tag box suggests at a time.
+TAG_SUGGESTIONS = 20
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
@@ -29,12 +38,24 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # Category names are part of the articles' search vectors.
+            Article.objects.filter(categories=obj).update_search_vectors()
+
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
     list_display = ["name", "title"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "title"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # Expert names are part of the articles' search vectors.
+            Article.objects.filter(experts=obj).update_search_vectors()
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -88,8 +109,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "lead", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    # Tags stay taggit's comma-separated text input: TaggableManager is not a
-    # ManyToManyField, so the admin cannot autocomplete it.
+    # Tags are a taggit field, not a ManyToManyField: their tag box is the
+    # form's widget, fed by ``tag_suggestions`` below.
     autocomplete_fields = ["categories"]
     readonly_fields = ["visibility"]
     inlines = [BylineInline]
@@ -122,6 +143,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 pending_comment_count=Count("comments", filter=Q(comments__status=COMMENT_PENDING)),
             )
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The experts and categories just saved are part of the search vector.
+        form.instance.update_search_vector()
 
     # Columns ------------------------------------------------------------------
 
@@ -177,6 +203,33 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # simple_history's submit line reads a variable that nothing sets.
         extra_context = {"onclick_attrib": "", **(extra_context or {})}
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # Tag suggestions --------------------------------------------------------------
+
+    def get_urls(self):
+        suggestions = path(
+            "tag-suggestions/",
+            self.admin_site.admin_view(require_safe(self.tag_suggestions)),
+            name="articles_article_tag_suggestions",
+        )
+        return [suggestions, *super().get_urls()]
+
+    def tag_suggestions(self, request):
+        """Existing tag names containing ``term``, for the tag box of the article form.
+
+        Names that start with the term come first. The answer has Select2's
+        shape, with the name as the value: the form takes names, new or not.
+        """
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()[: Tag._meta.get_field("name").max_length]
+        names = (
+            Tag.objects.filter(name__icontains=term)
+            .annotate(starts=Case(When(name__istartswith=term, then=Value(0)), default=Value(1)))
+            .order_by("starts", Lower("name"), "name")
+            .values_list("name", flat=True)[:TAG_SUGGESTIONS]
+        )
+        return JsonResponse({"results": [{"id": name, "text": name} for name in names]})
 
     # Actions --------------------------------------------------------------------
 

@@ -56,6 +56,8 @@ ROLES = {
         # delete) works on taggit.Tag. Tagged items are written by the form
         # itself and need no rights of their own.
         *_model_permissions("taggit", "tag"),
+        # Static pages (About, Contact, pages imported from WordPress).
+        *_model_permissions("pages", "page"),
         *COMMENT_MODERATION,
     ],
     MODERATORS: COMMENT_MODERATION,

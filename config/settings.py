@@ -4,7 +4,10 @@ Every variable is documented in ``.env.example``. Only a local development run
 (``DEBUG`` on) gets defaults for secrets; production must supply them.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +37,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env.str("SITE_NAME", default="Tribune")
 
+# Where the admin lives: a path such as "admin/" or "office/editors/", ending with "/".
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+if not re.fullmatch(r"([A-Za-z0-9._~-]+/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL must be a relative path ending with '/', such as 'admin/'; got {ADMIN_URL!r}."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -43,17 +53,28 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "django_ckeditor_5",
+    "csp",
+    "axes",
     "simple_history",
     "imagekit",
     "articles",
+    # Before comments, whose post_migrate gives editors the page permissions.
+    "pages",
     "comments",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
+    # First, so that its line has the final status and every record the request's id.
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +82,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Only on a 404: a static page at that address, or an old WordPress address (301).
+    "pages.middleware.PageFallbackMiddleware",
+    "wordpress.middleware.LegacyURLMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +141,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Admin login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused (429) for the cool-off time.
+# Failures are kept in the database, so every web server sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so that a locked-out pair stops here
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
@@ -136,16 +175,89 @@ STORAGES = {
         )
     },
 }
+# whitenoise serves the hashed names of the manifest as immutable for ten years, and any
+# other static URL for WHITENOISE_MAX_AGE (its default: 60 seconds).
 
+# Uploaded images on S3-compatible storage, shared by every web server, once a bucket is
+# named. boto3 reads the credentials itself from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+MEDIA_ORIGINS = []  # where images come from besides the site itself (for the CSP)
+if _bucket := env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    _endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
+    _custom_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": _endpoint or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": _custom_domain or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # Public images at plain, lasting addresses: the bucket's policy lets anyone read
+            # them, so no signed query string and no per-object ACL.
+            "querystring_auth": False,
+            "default_acl": None,
+            # An upload never replaces an earlier file of the same name.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "max-age=86400, public"},
+        },
+    }
+    if _custom_domain:
+        MEDIA_ORIGINS = [f"https://{_custom_domain.split('/')[0]}"]
+    elif _endpoint:
+        MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(_endpoint))]
+    else:
+        MEDIA_ORIGINS = [f"https://{_bucket}.s3.amazonaws.com"]
+        if _region := env.str("AWS_S3_REGION_NAME", default=""):
+            MEDIA_ORIGINS.append(f"https://{_bucket}.s3.{_region}.amazonaws.com")
+
+# --- HTTPS and security headers ---
 # Behind a reverse proxy that sets X-Forwarded-Proto (see docker-compose.yml).
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# With DEBUG off, plain HTTP is redirected to HTTPS and browsers are told to stay there.
+# A plain-HTTP run (docker-compose.yml, the tests) turns both off from the environment.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # health checks come over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SESSION_COOKIE_HTTPONLY = True
+# Left readable by scripts on purpose: CKEditor 5 sends its image uploads with the token
+# from this cookie (X-CSRFToken). The token is in every form's HTML anyway, so hiding the
+# cookie would protect nothing; `check --deploy` does not ask for it.
+CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+)
+
+# Content-Security-Policy (django-csp). The public site has no inline script or style at
+# all; the admin (config.middleware.ContentSecurityPolicyMiddleware) gets its own policy,
+# which also allows the inline styles CKEditor 5 injects and the images pasted into it.
+_image_sources = ["'self'", "data:", *MEDIA_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _image_sources,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": [*_image_sources, "blob:"],
+    },
+}
 
 # Uploads: images from the editor and featured images.
 UPLOAD_MAX_IMAGE_BYTES = env.int("UPLOAD_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
@@ -210,16 +322,48 @@ AKISMET_SITE_URL = env.str("AKISMET_SITE_URL", default="")
 # Listings
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 
+# On stdout: one line per request (tribune.request: method, path, status, duration) and one
+# per error, each with the request's id (config/logging.py). Tracebacks stay on one line,
+# except in development.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "plain": {
+            "class": "logging.Formatter" if DEBUG else "config.logging.OneLineFormatter",
+            "format": "{asctime} {levelname} {name} [{request_id}] {message}",
+            "style": "{",
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Replaces Django's default, which would print DEBUG messages twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Its start-up banner would otherwise open the output of every management command.
+        "axes.apps": {"level": "WARNING"},
     },
 }
+
+# Optional error reports to Sentry, without personal data: no user, cookies, addresses or
+# request bodies (a comment's email address stays here).
+if SENTRY_DSN := env.str("SENTRY_DSN", default=""):
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    )

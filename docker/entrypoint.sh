@@ -7,10 +7,10 @@ set -eu
 
 if [ "$#" -eq 0 ]; then
     python manage.py migrate --noinput
+    # No gunicorn access log: Tribune logs one line per request itself, with its request id.
     exec gunicorn config.wsgi:application \
         --bind 0.0.0.0:8000 \
-        --workers "${WEB_CONCURRENCY:-3}" \
-        --access-logfile -
+        --workers "${WEB_CONCURRENCY:-3}"
 fi
 
 if [ "$1" = "healthcheck" ]; then

@@ -3,7 +3,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, plain static files and a throwaway media folder for every test."""
+    """Fast hashing, plain static files, a throwaway media folder and no login lockout."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -15,3 +15,6 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+    # The test client's login() gives the authentication backends no request, which
+    # django-axes refuses; the lockout tests (tests/test_security.py) turn it back on.
+    settings.AXES_ENABLED = False

@@ -29,6 +29,7 @@ EDITING = {
         ("articles", "expert"),
         ("articles", "byline"),
         ("taggit", "tag"),
+        ("pages", "page"),
     ]
     for action in ("add", "change", "delete", "view")
 } | {

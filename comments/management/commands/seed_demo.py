@@ -244,6 +244,8 @@ class Command(BaseCommand):
             Byline.objects.update_or_create(
                 article=article, expert=expert, defaults={"position": position}
             )
+        # As the admin does once experts and categories are saved.
+        article.update_search_vector()
 
     # Comments ---------------------------------------------------------------
 
