@@ -16,7 +16,6 @@ with PostgreSQL's plans, once for each planner setting in PLANNER_SETTINGS.
 import argparse
 import datetime
 import os
-import platform
 import random
 import statistics
 import sys
@@ -27,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from support import create_database, drop_database, machine  # noqa: E402 - bench/ is on sys.path
 
 QUERIES = {
     "1 word, common": "policy",
@@ -80,29 +81,6 @@ def throwaway_url(url):
     parts = urlsplit(url)
     name = f"{parts.path.lstrip('/') or 'tribune'}_search_bench_{uuid.uuid4().hex[:8]}"
     return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def admin_connection(url):
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
-
-
-def create_database(url, name):
-    from psycopg import sql
-
-    with admin_connection(url) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url, name):
-    from psycopg import sql
-
-    with admin_connection(url) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def fill(count, seed=20251129):
@@ -207,23 +185,6 @@ def plan(query):
     from articles.models import Article
 
     return Article.objects.published().search(query)[:10].explain(analyze=True)
-
-
-def machine():
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    memory_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    return f"{os.cpu_count()} CPUs ({model}), {memory_kb / 1024 / 1024:.0f} GB RAM"
 
 
 def main():

@@ -17,7 +17,6 @@ elapsed time, posts per second and the child's peak resident memory
 import argparse
 import datetime
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from support import create_database, drop_database, machine  # noqa: E402 - bench/ is on sys.path
 
 WORDS = [
     "policy", "security", "energy", "sanctions", "trade", "diplomacy", "minerals", "migration",
@@ -161,47 +162,7 @@ def write_export(path, posts, comments_per_post, seed=20251129):
         out.write("</channel>\n</rss>\n")
 
 
-# Databases ---------------------------------------------------------------------------------
-
-
-def admin_connection(url):
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
-
-
-def create_database(url, name):
-    from psycopg import sql
-
-    with admin_connection(url) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url, name):
-    from psycopg import sql
-
-    with admin_connection(url) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
-def machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        memory = "RAM unknown"
-    return f"{os.cpu_count()} CPUs ({cpu}), {memory}, Python {platform.python_version()}"
+# Running the import ----------------------------------------------------------------------
 
 
 def manage(*args, env):
