@@ -198,10 +198,13 @@ def test_long_section_is_split_into_pages(client, monkeypatch):
     assert sorted(listed) == [f"http://testserver/articles/paged-{n}/" for n in range(5)]
 
 
-def test_tag_without_a_routable_slug_is_left_out(client):
+def test_unicode_tag_is_listed_and_answers(client):
     ArticleFactory(published_at=WHEN, tags=["دیپلماسی"])
 
-    assert not any("/tag/" in url for url in page_urls(client))
+    tag_urls = [url for url in page_urls(client) if "/tag/" in url]
+
+    assert tag_urls == ["http://testserver/tag/%D8%AF%DB%8C%D9%BE%D9%84%D9%85%D8%A7%D8%B3%DB%8C/"]
+    assert client.get(tag_urls[0].removeprefix("http://testserver")).status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/sitemap-unknown.xml", "/sitemap-articles.xml?p=9"])
