@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from comments import posting
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.policy import comments_open
+
+logger = logging.getLogger(__name__)
 
 
 def post(request, slug):
@@ -91,15 +94,23 @@ def count_attempt(request):
     now = int(time.time())
     address = salted_hmac("comments.rate", request.META.get("REMOTE_ADDR", "")).hexdigest()
     key = f"comments:rate:{address[:32]}:{now // window}"
-    cache.add(key, 0, timeout=window)
     try:
-        attempts = cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        attempts = 1
+        attempts = _increment(key, timeout=window)
+    except Exception:  # a cache outage lifts the limit; it never blocks a comment
+        logger.warning("The comment rate limit is off: the cache is unreachable.", exc_info=True)
+        return 0
     if attempts > settings.COMMENTS_RATE_LIMIT:
         return window - now % window
     return 0
+
+
+def _increment(key, *, timeout):
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 def _message(request, *, status, title, message, back_url):

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from comments.forms import make_timestamp
@@ -443,3 +443,22 @@ def test_bad_input_changes_nothing_already_stored(client, article):
     assert existing.body == "Kept."
     assert existing.status == Comment.Status.APPROVED
     assert Comment.objects.count() == 1
+
+
+def test_comment_is_stored_while_the_cache_server_is_down(client, article, caplog):
+    # A Redis cache on a port where nothing listens: every cache call fails.
+    dead_redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+
+    with override_settings(CACHES=dead_redis):
+        response = post_comment(client, article, body="Posted while Redis was down.")
+        page = client.get(response["Location"])
+
+    assert response.status_code == 303
+    assert Comment.objects.filter(body="Posted while Redis was down.").exists()
+    assert "the cache is unreachable" in caplog.text
+    assert page.status_code == 200
