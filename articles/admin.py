@@ -23,7 +23,8 @@ from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline, Category, Expert, SlugRedirect
 
 # Comment statuses by value: the comments app depends on articles, never the
-# reverse (DESIGN.md), so the counts go through the ``comments`` related name.
+# reverse (see the project layout in the README), so the counts go through the
+# ``comments`` related name.
 COMMENT_APPROVED = "approved"
 COMMENT_PENDING = "pending"
 

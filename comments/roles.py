@@ -7,9 +7,9 @@ granted by hand is removed. Change a role by changing this module.
 
 This lives in the comments app because it is the one app that may see both
 sides: editors get rights on articles *and* on comments, and ``articles`` never
-imports ``comments`` (DESIGN.md), while ``comments`` depends on ``articles``
-anyway. Its ``post_migrate`` runs after the articles, taggit and auth apps have
-created their permissions.
+imports ``comments`` (see the project layout in the README), while ``comments``
+depends on ``articles`` anyway. Its ``post_migrate`` runs after the articles,
+taggit and auth apps have created their permissions.
 
 Nobody but a superuser gets ``auth.*`` permissions: users and groups are the
 administrator's business.
