@@ -1,9 +1,11 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, plain static files, a throwaway media folder and no login lockout."""
+    """Fast hashing, plain static files, a throwaway media folder, an empty cache (the
+    comment rate limit counts there) and no login lockout."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -15,6 +17,7 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+    cache.clear()
     # The test client's login() gives the authentication backends no request, which
     # django-axes refuses; the lockout tests (tests/test_security.py) turn it back on.
     settings.AXES_ENABLED = False

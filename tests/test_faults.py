@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.db import OperationalError, ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
@@ -35,13 +34,6 @@ def database_down():
     )
     with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=refused):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from comments.models import Comment
 from comments.policy import comments_open, count_links, decide, normalize
@@ -14,13 +13,6 @@ from tests.factories import ArticleFactory, CommentFactory
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2025, 6, 15, 9, 30, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -40,14 +39,6 @@ def comment_data(article, **overrides):
 
 def post_comment(client, article, **overrides):
     return client.post(f"/articles/{article.slug}/comment/", comment_data(article, **overrides))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The rate limit counts in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 WHEN = datetime.datetime(2025, 6, 15, 9, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def article():
     return ArticleFactory(slug="the-corridor", title="The corridor")

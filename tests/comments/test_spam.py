@@ -5,7 +5,6 @@ import datetime
 import httpx
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 
 from comments.forms import make_timestamp
@@ -16,13 +15,6 @@ from tests.factories import ArticleFactory, CommentFactory
 pytestmark = pytest.mark.django_db
 
 INVALID = "This form could not be verified. Please check your comment and post it again."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
