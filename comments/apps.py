@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.roles import sync_roles_after_migrate
@@ -15,3 +18,39 @@ class CommentsConfig(AppConfig):
         post_migrate.connect(
             sync_roles_after_migrate, sender=self, dispatch_uid="comments.sync_roles"
         )
+        from articles import pagecache
+        from comments.models import Comment
+
+        post_save.connect(comment_saved, sender=Comment, dispatch_uid="comments.pagecache")
+        post_delete.connect(pagecache.changed, sender=Comment, dispatch_uid="comments.pagecache")
+        pagecache.register_clock(next_closing)
+
+
+def comment_saved(instance, created, **kwargs):
+    """Pages may change with any save of a comment but one: a new comment held for moderation."""
+    from articles import pagecache
+    from comments.models import Comment
+
+    if created and instance.status != Comment.Status.APPROVED:
+        return
+    pagecache.content_changed()
+
+
+def next_closing():
+    """When the form of the next article to close its comments disappears."""
+    from django.conf import settings
+
+    from articles.models import Article
+
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days is None:
+        return None
+    now = timezone.now()
+    oldest_open = (
+        Article.objects.published()
+        .filter(comments_enabled=True, published_at__gt=now - timedelta(days=days))
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return oldest_open + timedelta(days=days) if oldest_open else None

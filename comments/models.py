@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import pagecache
 from articles.models import Article
 
 ANONYMOUS_NAME = "Anonymous"
@@ -40,6 +41,8 @@ class CommentQuerySet(models.QuerySet):
             name=ANONYMOUS_NAME, email="", url="", ip_address=None, user_agent=""
         )
         deleted, _by_model = self.exclude(status=Comment.Status.APPROVED).delete()
+        if anonymised:
+            pagecache.content_changed()  # an update() sends no signal
         return anonymised, deleted
 
 

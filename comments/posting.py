@@ -16,6 +16,7 @@ from comments import policy
 from comments.models import Comment
 from comments.notifications import notify_moderators
 from comments.privacy import truncate_ip
+from config.clientip import client_ip
 
 AUTHOR_COOKIE = "comment_author"
 AUTHOR_SALT = "comments.author"
@@ -34,7 +35,7 @@ def post_comment(*, article, form, request):
     moderators hear of it (after commit) when it waits for them.
     """
     comment = form.build_comment()
-    full_ip = request.META.get("REMOTE_ADDR", "")
+    full_ip = client_ip(request)
     comment.ip_address = truncate_ip(full_ip)
     comment.user_agent = request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH]
     decision = policy.decide(

@@ -4,17 +4,22 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.views import csrf
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from comments import posting
-from comments.forms import CommentForm
+from comments.forms import CommentForm, make_timestamp
 from comments.models import Comment
 from comments.policy import comments_open
+from config.clientip import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +88,59 @@ def post(request, slug):
     return response
 
 
+@never_cache
+@require_safe
+def form_token(request, slug):
+    """``GET /articles/<slug>/comment/token/``: this reader's CSRF token and form timestamp.
+
+    The article pages kept in the page cache are the same for every reader, so
+    their comment form leaves both out; static/js/comments.js asks for them here.
+    """
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    return JsonResponse({"csrfToken": get_token(request), "timestamp": make_timestamp(article)})
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF failure page, with one exception: a comment sent without its token.
+
+    A reader whose browser ran no script posts the comment form of a cached page
+    as it is, without a token. Their comment is shown again, with a token, to be
+    confirmed. A request from another site (wrong origin or referrer) gets the
+    plain refusal.
+    """
+    if reason in (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        if match is not None and match.view_name == "comments:post":
+            article = Article.objects.published().filter(slug=match.kwargs["slug"]).first()
+            if article is not None and comments_open(article):
+                return _confirm(request, article)
+    return csrf.csrf_failure(request, reason=reason)
+
+
+def _confirm(request, article):
+    posted = request.POST
+    reply_to = None
+    if (parent := posted.get("parent", "")).isascii() and parent.isdigit():
+        reply_to = Comment.objects.visible().filter(article=article, pk=int(parent)).first()
+    initial = {
+        "body": posted.get("body", ""),
+        "name": posted.get("name", ""),
+        "email": posted.get("email", ""),
+        "url": posted.get("url", ""),
+        "remember": bool(posted.get("remember")),
+        "parent": reply_to,
+    }
+    context = {
+        "article": article,
+        "form": CommentForm(article=article, initial=initial),
+        "reply_to": reply_to,
+    }
+    return render(request, "comments/confirm.html", context, status=403)
+
+
 def count_attempt(request):
     """Count a posting attempt from the reader's address.
 
@@ -92,7 +150,7 @@ def count_attempt(request):
     """
     window = max(settings.COMMENTS_RATE_WINDOW, 1)
     now = int(time.time())
-    address = salted_hmac("comments.rate", request.META.get("REMOTE_ADDR", "")).hexdigest()
+    address = salted_hmac("comments.rate", client_ip(request)).hexdigest()
     key = f"comments:rate:{address[:32]}:{now // window}"
     try:
         attempts = _increment(key, timeout=window)

@@ -34,6 +34,9 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Django's refusal, except for a comment sent from a cached page by a browser that ran no
+# script: that reader is asked to confirm it (comments/views.py).
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 SITE_NAME = env.str("SITE_NAME", default="Tribune")
 
@@ -122,12 +125,25 @@ if REDIS_URL := env.str("REDIS_URL", default=""):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tribune",
+            # A cache that does not answer within half a second counts as down.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+# ImageKit remembers which renditions exist; each process may keep that for itself, so that
+# an article with images never waits on (or fails with) the shared cache.
+CACHES["imagekit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+IMAGEKIT_CACHE_BACKEND = "imagekit"
+
+# Whole public pages for readers without personal cookies, replaced the moment the content
+# changes (articles/pagecache.py). Only with a cache every web process shares: local memory
+# is per process, and one process could not tell the others of a change.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_TIMEOUT = 24 * 3600  # frees the memory of pages nobody asks for
+PAGE_CACHE_SKIP_COOKIES = ["sessionid", "messages", "comment_author", "comment_ids"]
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tribune <noreply@localhost>")
@@ -153,6 +169,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# That address is the client's behind PROXY_COUNT proxies, found as for comments.
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -214,6 +232,12 @@ if _bucket := env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 # Behind a reverse proxy that sets X-Forwarded-Proto (see docker-compose.yml).
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front that each append to X-Forwarded-For: the reader's address is
+# read from that header (config/clientip.py) for the comment rate limit, the stored
+# comments and the login lockout. 0 trusts no header: anyone could forge it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more; got {PROXY_COUNT}.")
 # With DEBUG off, plain HTTP is redirected to HTTPS and browsers are told to stay there.
 # A plain-HTTP run (docker-compose.yml, the tests) turns both off from the environment.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -321,6 +345,9 @@ AKISMET_SITE_URL = env.str("AKISMET_SITE_URL", default="")
 
 # Listings
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
+
+# Only for `make bench`: serves /bench/ceiling, a trivial page that measures the server itself.
+BENCHMARK_CEILING = env.bool("BENCHMARK_CEILING", default=False)
 
 # On stdout: one line per request (tribune.request: method, path, status, duration) and one
 # per error, each with the request's id (config/logging.py). Tracebacks stay on one line,

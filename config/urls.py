@@ -5,25 +5,33 @@ from django.urls import include, path
 
 from articles import sitemaps
 from articles.feeds import CategoryFeed, ExpertFeed, LatestArticlesAtomFeed, LatestArticlesFeed
+from articles.pagecache import cache_public
 from comments.feeds import LatestCommentsFeed
-from config.views import healthz, robots_txt
+from config.views import ceiling, healthz, robots_txt
 
 handler500 = "config.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("comments/feed/", LatestCommentsFeed(), name="comments-feed"),
-    path("feed/", LatestArticlesFeed(), name="feed-rss"),
-    path("feed/atom/", LatestArticlesAtomFeed(), name="feed-atom"),
-    path("category/<slug:slug>/feed/", CategoryFeed(), name="feed-category"),
-    path("experts/<slug:slug>/feed/", ExpertFeed(), name="feed-expert"),
-    path("sitemap.xml", sitemaps.index, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("comments/feed/", cache_public(LatestCommentsFeed()), name="comments-feed"),
+    path("feed/", cache_public(LatestArticlesFeed()), name="feed-rss"),
+    path("feed/atom/", cache_public(LatestArticlesAtomFeed()), name="feed-atom"),
+    path("category/<slug:slug>/feed/", cache_public(CategoryFeed()), name="feed-category"),
+    path("experts/<slug:slug>/feed/", cache_public(ExpertFeed()), name="feed-expert"),
+    path("sitemap.xml", cache_public(sitemaps.index), name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        cache_public(sitemaps.section, query=("p",)),
+        name="sitemap-section",
+    ),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
+
+if settings.BENCHMARK_CEILING:
+    urlpatterns.append(path("bench/ceiling", ceiling, name="bench-ceiling"))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -58,6 +58,14 @@ def service_unavailable(request):
     return response
 
 
+def ceiling(request):
+    """``/bench/ceiling`` with ``BENCHMARK_CEILING`` on: the cheapest page the server can serve.
+
+    It goes through every middleware, so the benchmark compares each page with it.
+    """
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @require_safe
 def robots_txt(request):
     """Keeps crawlers out of the admin and the search results, and names the sitemap."""

@@ -1,16 +1,22 @@
 #!/bin/sh
 # Container entry point.
-#   (no arguments)  apply migrations, then serve with gunicorn on port 8000
+#   (no arguments)  serve with gunicorn on port 8000; migrations are not applied here, so that
+#                   any number of these can start at once
+#   migrate         apply migrations, then exit: once per release, before the web servers start
+#                   (the `migrate` service of docker-compose.yml)
 #   healthcheck     exit 0 when /healthz answers 200 (used by HEALTHCHECK and docker-compose.yml)
 #   anything else   run it, e.g. `docker compose run --rm web python manage.py createsuperuser`
 set -eu
 
 if [ "$#" -eq 0 ]; then
-    python manage.py migrate --noinput
     # No gunicorn access log: Tribune logs one line per request itself, with its request id.
     exec gunicorn config.wsgi:application \
         --bind 0.0.0.0:8000 \
         --workers "${WEB_CONCURRENCY:-3}"
+fi
+
+if [ "$1" = "migrate" ]; then
+    exec python manage.py migrate --noinput
 fi
 
 if [ "$1" = "healthcheck" ]; then

@@ -5,7 +5,7 @@ from django.core.cache import cache
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Fast hashing, plain static files, a throwaway media folder, an empty cache (the
-    comment rate limit counts there) and no login lockout."""
+    comment rate limit counts there, the page cache keeps pages there) and no login lockout."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -16,8 +16,11 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT.mkdir()
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "imagekit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     cache.clear()
+    # Every test of a public page goes through the page cache, as in production.
+    settings.PAGE_CACHE = True
     # The test client's login() gives the authentication backends no request, which
     # django-axes refuses; the lockout tests (tests/test_security.py) turn it back on.
     settings.AXES_ENABLED = False

@@ -3,6 +3,11 @@
 ``{% render_comments article %}`` loads every comment of the article in two
 queries (approved ones, then the reader's own held ones) and builds the
 threads in Python, so a discussion of any length costs the same.
+
+On a page shared by every reader (``request.shared_page``, see
+articles/pagecache.py) nothing belongs to one reader: no own held comments, no
+remembered name, no notices, and the form has empty CSRF token and timestamp
+fields, which static/js/comments.js fills in when the reader starts writing.
 """
 
 from dataclasses import dataclass, field
@@ -61,11 +66,12 @@ def build_threads(comments, *, depth, own_pending=()):
 def render_comments(context, article):
     """The comments of ``article``, the form (or "Comments are closed.") and notices."""
     request = context.get("request")
+    shared = getattr(request, "shared_page", False)
     approved = list(
         Comment.objects.filter(article=article, status=Comment.Status.APPROVED).only(*SHOWN_FIELDS)
     )
     own = []
-    if own_ids := own_comment_ids(request):
+    if not shared and (own_ids := own_comment_ids(request)):
         # Held as spam reads the same to its author as held for moderation.
         own = list(
             Comment.objects.filter(
@@ -88,7 +94,8 @@ def render_comments(context, article):
         "open": is_open,
         "form": _blank_form(request, article, reply_to=reply_to) if is_open else None,
         "reply_to": reply_to,
-        "messages": list(get_messages(request)) if request is not None else [],
+        "shared": shared,
+        "messages": list(get_messages(request)) if request is not None and not shared else [],
     }
 
 
@@ -102,6 +109,7 @@ def comment_form(context, article):
         "open": is_open,
         "form": _blank_form(request, article, reply_to=None) if is_open else None,
         "reply_to": None,
+        "shared": getattr(request, "shared_page", False),
     }
 
 
@@ -118,7 +126,8 @@ def _reply_to(request, approved):
 def _blank_form(request, article, *, reply_to):
     """The form, pre-filled from the reader's own remember-me cookie when they gave consent."""
     initial = {"parent": reply_to}
-    if request is not None and (author := remembered_author(request)):
+    shared = getattr(request, "shared_page", False)
+    if request is not None and not shared and (author := remembered_author(request)):
         initial.update(author, remember=True)
     return CommentForm(article=article, initial=initial)
 

@@ -304,7 +304,8 @@ class TestFeaturedImageOnPublicPage:
 
         assert [candidate.split()[1] for candidate in srcset.split(", ")] == ["320w", "400w"]
 
-    def test_image_adds_no_queries(self, client):
+    def test_image_adds_no_queries(self, client, settings):
+        settings.PAGE_CACHE = False  # counts the queries of rendering the page
         plain = ArticleFactory()
         illustrated = article_with_image()
         client.get(illustrated.get_absolute_url())  # the renditions are made once

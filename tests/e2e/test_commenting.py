@@ -90,6 +90,30 @@ def test_reader_posts_moderator_approves_visitor_reads(browser, live_server, art
     visitor.close()
 
 
+def test_reader_without_javascript_confirms_once(browser, live_server, article):
+    """The cached page's form has no token; the server shows the comment again to confirm."""
+    article_url = f"{live_server.url}/articles/the-corridor/"
+    no_script = browser.new_context(java_script_enabled=False)
+    page = no_script.new_page()
+    page.goto(article_url)
+    page.goto(article_url)  # now from the page cache, as every reader gets it
+    form = page.locator("#comment-form")
+    expect(form.locator("input[name=csrfmiddlewaretoken]")).to_have_value("")
+    form.get_by_label(re.compile(r"^Comment\b")).fill(COMMENT)
+    form.get_by_label(re.compile(r"^Name\b")).fill("Jane Reader")
+    form.get_by_label(re.compile(r"^Email\b")).fill("jane.reader@example.net")
+    form.get_by_role("button", name="Post Comment").click()
+
+    expect(page.get_by_role("heading", name="Confirm your comment")).to_be_visible()
+    form = page.locator("#comment-form")
+    expect(form.get_by_label(re.compile(r"^Comment\b"))).to_have_value(COMMENT)
+    form.get_by_role("button", name="Post Comment").click()
+
+    expect(page).to_have_url(re.compile(r"/articles/the-corridor/#comment-\d+$"))
+    expect(page.locator("article.comment--pending")).to_contain_text(COMMENT)
+    no_script.close()
+
+
 def serious_violations(page):
     violations = Axe().run(page).response["violations"]
     return [

@@ -1,0 +1,265 @@
+"""The page cache: public pages rendered once, then served to every reader without cookies.
+
+Home, articles, listings, archives, search, feeds and the sitemap look the same to every
+reader who carries no personal cookie, so their rendered responses are kept in the cache
+(Redis in production) under the site's *content version*. Whatever changes what the public
+sees (an article published, edited or unpublished, a comment approved or removed, a
+category, expert or tag edited) calls ``content_changed()``; once its transaction commits,
+the version is replaced and every page is rendered afresh at its next request. Nothing
+expires on a timer: the version also knows the next moment the site changes by itself (a
+scheduled article goes live, comments close, the footer's year) and is replaced then. The
+sources of such moments register with ``register_clock()``.
+
+A reader with a cookie named in ``PAGE_CACHE_SKIP_COOKIES`` (a session, the comment
+cookies, a flash message) gets the page rendered for them, marked private. Cached pages
+hold nothing personal: ``request.shared_page`` tells the templates to leave out what
+belongs to one reader (the comment form's CSRF token and timestamp, fetched by a script
+when the reader starts writing).
+
+Cached pages answer conditional requests: ``ETag`` (a digest of the page) and
+``Last-Modified`` (the last change), so a client revalidating its copy gets a 304.
+
+When the cache cannot be reached, pages are rendered for every request, as without it.
+"""
+
+import contextlib
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:version"
+# Added by links from newsletters and social networks; they never change a page.
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+# Response headers never stored with a page: they belong to one request.
+UNSHARED_HEADERS = {"set-cookie", "x-request-id", "vary", "cache-control"}
+OUTAGE_LOG_INTERVAL = 60  # seconds between two warnings about an unreachable cache
+
+_clocks = []
+_last_outage_warning = 0.0
+_version_unsaved = False  # a change this process could not announce to the cache
+
+
+class CacheUnavailable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Version:
+    token: str
+    changed_at: float  # when this version began (Unix time)
+    next_change: float | None  # when the site changes by itself next, if it does
+
+
+def register_clock(function):
+    """Register ``function()``, which returns when pages next change by themselves.
+
+    It returns an aware datetime, or None when it knows of no such moment.
+    """
+    _clocks.append(function)
+    return function
+
+
+@register_clock
+def next_new_year():
+    """The footer shows the year."""
+    now = timezone.localtime()
+    return now.replace(year=now.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def content_changed():
+    """Announce a change the public can see.
+
+    The version is replaced at once and again after commit: a page rendered in
+    between from what the database held before the commit is kept under a version
+    that is already gone.
+    """
+    replace_version()
+    transaction.on_commit(replace_version, robust=True)
+
+
+def replace_version():
+    global _version_unsaved
+    try:
+        _cache_call(cache.delete, VERSION_KEY)
+    except CacheUnavailable:
+        # Replaced at this process's next request that reaches the cache.
+        _version_unsaved = True
+    else:
+        _version_unsaved = False
+
+
+def current_version():
+    """The content version, begun now if there is none or it has run out."""
+    if _version_unsaved:
+        replace_version()
+    version = _cache_call(cache.get, VERSION_KEY)
+    if version is not None and (version.next_change is None or time.time() < version.next_change):
+        return version
+    now = time.time()
+    upcoming = [moment.timestamp() for moment in _next_moments() if moment is not None]
+    version = Version(
+        token=uuid.uuid4().hex,
+        changed_at=now,
+        next_change=min((moment for moment in upcoming if moment > now), default=None),
+    )
+    _cache_call(cache.set, VERSION_KEY, version, None)
+    return version
+
+
+def _next_moments():
+    for clock in _clocks:
+        moment = clock()
+        yield moment if isinstance(moment, datetime) or moment is None else None
+
+
+def cache_public(view=None, *, query=("page",)):
+    """Serve ``view``'s pages from the page cache to readers without personal cookies.
+
+    ``query`` names the query-string parameters the page depends on; a request with
+    any other (tracking parameters aside) is rendered for itself.
+    """
+    if view is None:
+        return lambda view: cache_public(view, query=query)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _is_personal(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True)
+            return response
+        params = _page_parameters(request, query)
+        if params is None:
+            request.shared_page = True
+            return _shared(view(request, *args, **kwargs))
+        request.shared_page = True
+        if not settings.PAGE_CACHE:
+            return _shared(view(request, *args, **kwargs))
+        try:
+            version = current_version()
+            key = _page_key(request, version, params)
+            page = _cache_call(cache.get, key)
+        except CacheUnavailable:
+            return _shared(view(request, *args, **kwargs))
+        if page is None:
+            response = view(request, *args, **kwargs)
+            if getattr(response, "render", None) and not response.is_rendered:
+                response.render()
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return _shared(response)
+            page = CachedPage.from_response(response, last_modified=version.changed_at)
+            with contextlib.suppress(CacheUnavailable):
+                _cache_call(cache.set, key, page, settings.PAGE_CACHE_TIMEOUT)
+        return page.respond(request)
+
+    return wrapped
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    status: int
+    headers: tuple
+    content: bytes
+    etag: str
+    last_modified: float
+
+    @classmethod
+    def from_response(cls, response, *, last_modified):
+        headers = tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in UNSHARED_HEADERS
+        )
+        # A page that says when it last changed (a feed) keeps its own date.
+        own_date = parse_http_date_safe(response.headers.get("Last-Modified", ""))
+        return cls(
+            status=response.status_code,
+            headers=headers,
+            content=response.content,
+            etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+            last_modified=own_date or int(last_modified),
+        )
+
+    def respond(self, request):
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response.headers[name] = value
+        response.headers["ETag"] = self.etag
+        response.headers["Last-Modified"] = http_date(self.last_modified)
+        response = get_conditional_response(
+            request, etag=self.etag, last_modified=int(self.last_modified), response=response
+        )
+        return _shared(response)
+
+
+def _shared(response):
+    """The same page for every reader: caches may keep it, but must ask us each time."""
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _is_personal(request):
+    return any(name in request.COOKIES for name in settings.PAGE_CACHE_SKIP_COOKIES)
+
+
+def _page_parameters(request, query):
+    """The query parameters that shape the page, sorted; None when another one is there."""
+    params = []
+    for name, values in request.GET.lists():
+        if name.startswith(TRACKING_PARAMETERS):
+            continue
+        if name not in query:
+            return None
+        params.extend((name, value) for value in values)
+    return sorted(params)
+
+
+def _page_key(request, version, params):
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"pagecache:page:{version.token}:{digest}"
+
+
+def _cache_call(method, *args):
+    """Call the cache; an unreachable cache raises CacheUnavailable (logged now and then)."""
+    global _last_outage_warning
+    try:
+        return method(*args)
+    except Exception as error:
+        now = time.monotonic()
+        if now - _last_outage_warning > OUTAGE_LOG_INTERVAL:
+            _last_outage_warning = now
+            logger.warning("The page cache is off: the cache is unreachable (%s).", error)
+        raise CacheUnavailable from error
+
+
+def watch(*models):
+    """Announce a change whenever one of ``models`` is saved or deleted."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(changed, sender=model, dispatch_uid=f"pagecache.{model._meta.label}")
+
+
+def changed(**kwargs):
+    """Signal receiver: any save or delete of a watched model is a change."""
+    content_changed()
