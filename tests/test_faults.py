@@ -76,6 +76,21 @@ def test_page_answers_503_in_site_design_while_database_is_down(client, article,
     assert "5432" not in html
 
 
+def test_page_already_in_the_cache_is_still_served_while_database_is_down(client, article):
+    """Nothing can change while the database is down, so a cached page is still right."""
+    kept = client.get("/articles/the-corridor/")
+
+    with database_down():
+        cached = client.get("/articles/the-corridor/")
+        not_cached = client.get("/category/analysis/")
+        personal = client.get("/articles/the-corridor/", headers={"Cookie": "comment_author=x"})
+
+    assert cached.status_code == 200
+    assert cached.content == kept.content
+    assert not_cached.status_code == 503
+    assert personal.status_code == 503
+
+
 def test_missing_page_answers_503_while_database_is_down(article):
     client = Client(raise_request_exception=False)
 
