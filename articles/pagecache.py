@@ -108,13 +108,10 @@ def replace_version():
         _version_unsaved = False
 
 
-def current_version():
-    """The content version, begun now if there is none or it has run out."""
-    if _version_unsaved:
-        replace_version()
-    version = _cache_call(cache.get, VERSION_KEY)
-    if version is not None and (version.next_change is None or time.time() < version.next_change):
-        return version
+def current_version(stored=None):
+    """The content version: ``stored`` (read from the cache) while it holds, else a new one."""
+    if stored is not None and (stored.next_change is None or time.time() < stored.next_change):
+        return stored
     now = time.time()
     upcoming = [moment.timestamp() for moment in _next_moments() if moment is not None]
     version = Version(
@@ -154,19 +151,23 @@ def cache_public(view=None, *, query=("page",)):
         request.shared_page = True
         if not settings.PAGE_CACHE:
             return _shared(view(request, *args, **kwargs))
+        key = _page_key(request, params)
         try:
-            version = current_version()
-            key = _page_key(request, version, params)
-            page = _cache_call(cache.get, key)
+            if _version_unsaved:
+                replace_version()
+            # One round trip: the version and the page kept under it, if any.
+            found = _cache_call(cache.get_many, [VERSION_KEY, key])
+            version = current_version(found.get(VERSION_KEY))
         except CacheUnavailable:
             return _shared(view(request, *args, **kwargs))
-        if page is None:
+        page = found.get(key)
+        if page is None or page.version != version.token:
             response = view(request, *args, **kwargs)
             if getattr(response, "render", None) and not response.is_rendered:
                 response.render()
             if response.status_code != 200 or response.streaming or response.cookies:
                 return _shared(response)
-            page = CachedPage.from_response(response, last_modified=version.changed_at)
+            page = CachedPage.from_response(response, version=version)
             with contextlib.suppress(CacheUnavailable):
                 _cache_call(cache.set, key, page, settings.PAGE_CACHE_TIMEOUT)
         return page.respond(request)
@@ -176,6 +177,7 @@ def cache_public(view=None, *, query=("page",)):
 
 @dataclass(frozen=True)
 class CachedPage:
+    version: str  # the token of the content version it was rendered under
     status: int
     headers: tuple
     content: bytes
@@ -183,7 +185,7 @@ class CachedPage:
     last_modified: float
 
     @classmethod
-    def from_response(cls, response, *, last_modified):
+    def from_response(cls, response, *, version):
         headers = tuple(
             (name, value)
             for name, value in response.headers.items()
@@ -192,11 +194,12 @@ class CachedPage:
         # A page that says when it last changed (a feed) keeps its own date.
         own_date = parse_http_date_safe(response.headers.get("Last-Modified", ""))
         return cls(
+            version=version.token,
             status=response.status_code,
             headers=headers,
             content=response.content,
             etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-            last_modified=own_date or int(last_modified),
+            last_modified=own_date or int(version.changed_at),
         )
 
     def respond(self, request):
@@ -234,10 +237,9 @@ def _page_parameters(request, query):
     return sorted(params)
 
 
-def _page_key(request, version, params):
+def _page_key(request, params):
     address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"pagecache:page:{version.token}:{digest}"
+    return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _cache_call(method, *args):

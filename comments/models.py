@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_article_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+            # Finding a commenter's earlier comments by email, in any case (email__iexact).
+            models.Index(Upper("email"), name="comment_email_upper_idx"),
         ]
 
     def __str__(self):
