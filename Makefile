@@ -21,13 +21,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k archive -x"`.
 PYTEST_ARGS ?=
+# Extra arguments for bench/run.py, e.g. `make bench BENCH_ARGS="--skip-scale10"`.
+BENCH_ARGS ?=
 
-.PHONY: help run install install-dev test test-e2e lint format clean
+.PHONY: help run install install-dev test test-e2e lint format bench clean
 
 help:
 	@echo "make run          install, migrate, load demo content once, serve on http://$(HOST):$(PORT)/"
 	@echo "make test         ruff (lint + format check) and the test suite without browser tests"
 	@echo "make test-e2e     browser, accessibility and HTML validity tests (needs chromium, java, npm)"
+	@echo "make bench        load, comment storm and fault runs on PostgreSQL + Redis; writes bench/RESULTS.md"
 	@echo "make lint         ruff check and ruff format --check"
 	@echo "make format       ruff format and ruff check --fix"
 	@echo "make install-dev  install the project with its development tools into $(VENV)"
@@ -111,6 +114,13 @@ $(VNU_JAR): package.json
 
 test-e2e: $(STAMP_DEV) $(VNU_JAR)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# --- benchmark -----------------------------------------------------------------------------
+
+# Needs PostgreSQL (DATABASE_URL names the server, default the local one), Redis and wrk
+# (installed with apt-get when missing and running as root); about 20 minutes.
+bench: $(STAMP_RUN)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-results *.egg-info build

@@ -229,6 +229,8 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The newest change, for the sitemap's dates (articles/sitemaps.py).
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
             # A GIN index on PostgreSQL; other databases make it a plain index.
             GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
         ]

@@ -16,6 +16,10 @@ hold nothing personal: ``request.shared_page`` tells the templates to leave out 
 belongs to one reader (the comment form's CSRF token and timestamp, fetched by a script
 when the reader starts writing).
 
+Each process also keeps the pages it served lately (``RecentPages``): a page rendered
+under a version never changes, so once the shared cache names the current version, a hit
+costs one small read instead of fetching the whole page.
+
 Cached pages answer conditional requests: ``ETag`` (a digest of the page) and
 ``Last-Modified`` (the last change), so a client revalidating its copy gets a 304.
 
@@ -25,8 +29,10 @@ When the cache cannot be reached, pages are rendered for every request, as witho
 import contextlib
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -52,6 +58,8 @@ VERSION_KEY = "pagecache:version"
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 # Response headers never stored with a page: they belong to one request.
 UNSHARED_HEADERS = {"set-cookie", "x-request-id", "vary", "cache-control"}
+SHARED_CACHE_DIRECTIVES = {"public": True, "max_age": 0, "must_revalidate": True}
+SHARED_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 OUTAGE_LOG_INTERVAL = 60  # seconds between two warnings about an unreachable cache
 
 _clocks = []
@@ -155,12 +163,14 @@ def cache_public(view=None, *, query=("page",)):
         try:
             if _version_unsaved:
                 replace_version()
-            # One round trip: the version and the page kept under it, if any.
-            found = _cache_call(cache.get_many, [VERSION_KEY, key])
-            version = current_version(found.get(VERSION_KEY))
+            version = current_version(_cache_call(cache.get, VERSION_KEY))
+            page = _recent_pages.get(key, version.token)
+            if page is None:
+                page = _cache_call(cache.get, key)
+                if page is not None and page.version == version.token:
+                    _recent_pages.add(key, page)
         except CacheUnavailable:
             return _shared(view(request, *args, **kwargs))
-        page = found.get(key)
         if page is None or page.version != version.token:
             response = view(request, *args, **kwargs)
             if getattr(response, "render", None) and not response.is_rendered:
@@ -168,6 +178,7 @@ def cache_public(view=None, *, query=("page",)):
             if response.status_code != 200 or response.streaming or response.cookies:
                 return _shared(response)
             page = CachedPage.from_response(response, version=version)
+            _recent_pages.add(key, page)
             with contextlib.suppress(CacheUnavailable):
                 _cache_call(cache.set, key, page, settings.PAGE_CACHE_TIMEOUT)
         return page.respond(request)
@@ -179,44 +190,91 @@ def cache_public(view=None, *, query=("page",)):
 class CachedPage:
     version: str  # the token of the content version it was rendered under
     status: int
-    headers: tuple
+    headers: dict  # the view's own, with those of a shared page
     content: bytes
     etag: str
     last_modified: float
 
     @classmethod
     def from_response(cls, response, *, version):
-        headers = tuple(
-            (name, value)
+        # A page that says when it last changed (a feed) keeps its own date.
+        last_modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
+        last_modified = last_modified or int(version.changed_at)
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        headers = {
+            name: value
             for name, value in response.headers.items()
             if name.lower() not in UNSHARED_HEADERS
+        }
+        headers.update(
+            {
+                "ETag": etag,
+                "Last-Modified": http_date(last_modified),
+                "Cache-Control": SHARED_CACHE_CONTROL,
+                "Vary": "Cookie",
+            }
         )
-        # A page that says when it last changed (a feed) keeps its own date.
-        own_date = parse_http_date_safe(response.headers.get("Last-Modified", ""))
         return cls(
             version=version.token,
             status=response.status_code,
             headers=headers,
             content=response.content,
-            etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-            last_modified=own_date or int(version.changed_at),
+            etag=etag,
+            last_modified=last_modified,
         )
 
     def respond(self, request):
-        response = HttpResponse(self.content, status=self.status)
-        for name, value in self.headers:
-            response.headers[name] = value
-        response.headers["ETag"] = self.etag
-        response.headers["Last-Modified"] = http_date(self.last_modified)
-        response = get_conditional_response(
-            request, etag=self.etag, last_modified=int(self.last_modified), response=response
-        )
-        return _shared(response)
+        """The page, or a 304 to a request whose copy is still the current one."""
+        response = HttpResponse(self.content, status=self.status, headers=self.headers)
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+            response = get_conditional_response(
+                request, etag=self.etag, last_modified=self.last_modified, response=response
+            )
+            response = _shared(response)
+        return response
+
+
+class RecentPages:
+    """The pages this process served lately, at most ``max_bytes`` of them, oldest out first.
+
+    A page rendered under one content version never changes, so once the shared
+    cache has said which version is current, a copy kept here is as good as the
+    shared one, without fetching it again.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._pages = OrderedDict()  # key → CachedPage, least recently used first
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key, token):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None or page.version != token:
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def add(self, key, page):
+        with self._lock:
+            if (earlier := self._pages.pop(key, None)) is not None:
+                self._size -= len(earlier.content)
+            if len(page.content) > self.max_bytes // 8:
+                return
+            self._pages[key] = page
+            self._size += len(page.content)
+            while self._size > self.max_bytes:
+                _key, dropped = self._pages.popitem(last=False)
+                self._size -= len(dropped.content)
+
+
+_recent_pages = RecentPages(max_bytes=32 * 1024 * 1024)
 
 
 def _shared(response):
     """The same page for every reader: caches may keep it, but must ask us each time."""
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_cache_control(response, **SHARED_CACHE_DIRECTIVES)
     patch_vary_headers(response, ["Cookie"])
     return response
 

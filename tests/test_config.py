@@ -63,7 +63,7 @@ def test_settings_read_from_environment():
         "Asia/Tehran",
         "['example.org',",
         "'www.example.org']",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.RedisCache",
         "django.db.backends.postgresql",
         "django.core.mail.backends.smtp.EmailBackend",
     ]

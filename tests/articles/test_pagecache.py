@@ -452,7 +452,7 @@ def unreachable_cache(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         },
@@ -522,3 +522,51 @@ def test_user_accounts_do_not_touch_the_cache(client):
 
     assert count == 0
     assert Article.objects.count() == 1
+
+
+# What each process keeps -----------------------------------------------------------------
+
+
+def page_of(size, version="v1"):
+    return pagecache.CachedPage(
+        version=version, status=200, headers={}, content=b"x" * size, etag='"e"', last_modified=0
+    )
+
+
+def test_recent_pages_answer_only_for_the_version_they_were_rendered_under():
+    recent = pagecache.RecentPages(max_bytes=1000)
+    recent.add("home", page_of(10, version="v1"))
+
+    assert recent.get("home", "v1").version == "v1"
+    assert recent.get("home", "v2") is None
+    assert recent.get("elsewhere", "v1") is None
+
+
+def test_recent_pages_keep_within_their_size_dropping_the_least_recently_used():
+    recent = pagecache.RecentPages(max_bytes=800)
+    keys = "abcdefgh"
+    for key in keys:
+        recent.add(key, page_of(100))
+    recent.get("a", "v1")  # "b" is now the least recently used
+
+    recent.add("i", page_of(100))
+
+    assert recent.get("b", "v1") is None
+    assert all(recent.get(key, "v1") for key in "acdefghi")
+
+
+def test_recent_pages_leave_out_a_page_too_large_to_keep():
+    recent = pagecache.RecentPages(max_bytes=800)
+
+    recent.add("huge", page_of(200))
+
+    assert recent.get("huge", "v1") is None
+
+
+def test_redis_backend_builds_its_client_once():
+    from config.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:9/0", {})
+
+    assert backend._cache.get_client() is backend._cache.get_client()
+    assert backend._cache.get_client(write=True) is backend._cache.get_client()

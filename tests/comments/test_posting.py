@@ -440,7 +440,7 @@ def test_comment_is_stored_while_the_cache_server_is_down(client, article, caplo
     # A Redis cache on a port where nothing listens: every cache call fails.
     dead_redis = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
         }
     }
