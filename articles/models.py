@@ -79,6 +79,10 @@ class Expert(models.Model):
         return "".join(part[0] for part in self.name.split()[:2]).upper()
 
 
+# Related articles are chosen among this many of the most recent (ArticleQuerySet.related_to).
+RELATED_AMONG = 1000
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see.
@@ -104,46 +108,39 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles whose time has not come yet."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def related_to(self, article, limit=5):
+    def related_to(self, article, limit=5, *, among=RELATED_AMONG):
         """Up to ``limit`` published articles nearest to ``article``, in one query.
 
         Score = 2 × shared tags + shared categories: tags name a precise subject,
         categories are broad sections and formats ("Note", "Top news"). Ties go
         to the more recent; articles sharing nothing fill the list by recency.
 
-        Only a few candidates are scored, never the whole table: every article
-        sharing a tag, and the best ``limit`` of those sharing categories only and
-        of those sharing nothing. No other article can make the list: among
-        articles without a shared tag the score counts shared categories alone.
+        The candidates are the ``among`` most recent articles: what readers are
+        offered next stays current, and the query costs the same however large
+        the archive grows (a popular tag may be shared by thousands).
         """
         others = self.published().exclude(pk=article.pk)
         tagged = self.model.tags.through.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model)
         )
         filed = self.model.categories.through.objects
-        its_tags = tagged.filter(object_id=article.pk).values("tag_id")
-        its_categories = filed.filter(article_id=article.pk).values("category_id")
-        sharing_a_category = (
-            filed.filter(category_id__in=its_categories, article__in=others)
-            .values("article_id")
-            .annotate(shared=models.Count("pk"), published_at=models.Max("article__published_at"))
-            .order_by("-shared", "-published_at", "-article_id")
-            .values("article_id")[:limit]
-        )
-        candidates = (
-            models.Q(pk__in=tagged.filter(tag_id__in=its_tags).values("object_id"))
-            | models.Q(pk__in=sharing_a_category)
-            | models.Q(pk__in=others.order_by("-published_at", "-id").values("pk")[:limit])
-        )
         shared_tags = _count_of(
-            tagged.filter(object_id=models.OuterRef("pk"), tag_id__in=its_tags), "object_id"
+            tagged.filter(
+                object_id=models.OuterRef("pk"),
+                tag_id__in=tagged.filter(object_id=article.pk).values("tag_id"),
+            ),
+            "object_id",
         )
         shared_categories = _count_of(
-            filed.filter(article_id=models.OuterRef("pk"), category_id__in=its_categories),
+            filed.filter(
+                article_id=models.OuterRef("pk"),
+                category_id__in=filed.filter(article_id=article.pk).values("category_id"),
+            ),
             "article_id",
         )
+        recent = others.order_by("-published_at", "-id").values("pk")[:among]
         return (
-            others.filter(candidates)
+            others.filter(pk__in=recent)
             .annotate(relatedness=2 * shared_tags + shared_categories)
             .order_by("-relatedness", "-published_at", "-id")[:limit]
         )

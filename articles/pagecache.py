@@ -48,6 +48,7 @@ from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
+    set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -153,12 +154,9 @@ def cache_public(view=None, *, query=("page",)):
             patch_cache_control(response, private=True)
             return response
         params = _page_parameters(request, query)
-        if params is None:
-            request.shared_page = True
-            return _shared(view(request, *args, **kwargs))
         request.shared_page = True
-        if not settings.PAGE_CACHE:
-            return _shared(view(request, *args, **kwargs))
+        if params is None or not settings.PAGE_CACHE:
+            return _uncached(request, view(request, *args, **kwargs))
         key = _page_key(request, params)
         try:
             if _version_unsaved:
@@ -170,11 +168,9 @@ def cache_public(view=None, *, query=("page",)):
                 if page is not None and page.version == version.token:
                     _recent_pages.add(key, page)
         except CacheUnavailable:
-            return _shared(view(request, *args, **kwargs))
+            return _uncached(request, view(request, *args, **kwargs))
         if page is None or page.version != version.token:
-            response = view(request, *args, **kwargs)
-            if getattr(response, "render", None) and not response.is_rendered:
-                response.render()
+            response = _rendered(view(request, *args, **kwargs))
             if response.status_code != 200 or response.streaming or response.cookies:
                 return _shared(response)
             page = CachedPage.from_response(response, version=version)
@@ -270,6 +266,26 @@ class RecentPages:
 
 
 _recent_pages = RecentPages(max_bytes=32 * 1024 * 1024)
+
+
+def _rendered(response):
+    if getattr(response, "render", None) and not response.is_rendered:
+        response.render()
+    return response
+
+
+def _uncached(request, response):
+    """A shared page rendered for this request alone: it still answers conditional requests."""
+    response = _rendered(response)
+    if response.status_code == 200 and not response.streaming:
+        set_response_etag(response)
+        response = get_conditional_response(
+            request,
+            etag=response.headers["ETag"],
+            last_modified=parse_http_date_safe(response.headers.get("Last-Modified", "")),
+            response=response,
+        )
+    return _shared(response)
 
 
 def _shared(response):

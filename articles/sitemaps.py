@@ -8,9 +8,10 @@ enough to serve and parse quickly; search engines accept up to 50,000.
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import Exists, F, Max, OuterRef
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -40,7 +41,9 @@ class LatestPublicationSitemap(Sitemap):
     """Pages of categories, tags or experts, each last modified by its newest article.
 
     ``relation`` is the article field that leads to them; ``every_object`` lists
-    objects without a published article too.
+    objects without a published article too. The index needs only how many
+    there are and the newest date of all, both read through indexes; the dates
+    of each come from one grouped query, made for the section's own sitemap.
     """
 
     limit = SITEMAP_LIMIT
@@ -50,24 +53,29 @@ class LatestPublicationSitemap(Sitemap):
     def get_queryset(self):
         raise NotImplementedError
 
-    @cached_property
-    def _objects(self):
-        latest = newest_publications(self.relation)
-        objects = []
-        for obj in self.get_queryset().order_by("pk"):
-            obj.latest = latest.get(obj.pk)
-            if obj.latest is not None or self.every_object:
-                objects.append(obj)
-        return objects
-
     def items(self):
-        return self._objects
+        objects = self.get_queryset().order_by("pk")
+        if self.every_object:
+            return objects
+        published = Article.objects.published().filter(**{self.relation: OuterRef("pk")})
+        return objects.filter(Exists(published))
+
+    @cached_property
+    def _newest(self):
+        return newest_publications(self.relation)
 
     def lastmod(self, item):
-        return item.latest
+        return self._newest.get(item.pk)
+
+    def links(self):
+        """The rows linking articles to these objects, with an ``article_id`` field."""
+        return getattr(Article, self.relation).through.objects.all()
 
     def get_latest_lastmod(self):
-        return max((item.latest for item in self._objects if item.latest), default=None)
+        # The newest articles first, until one has such a link: the index is read backwards.
+        linked = self.links().filter(article_id=OuterRef("pk"))
+        newest = Article.objects.published().filter(Exists(linked)).order_by("-published_at")
+        return newest.values_list("published_at", flat=True).first()
 
 
 class HomeSitemap(Sitemap):
@@ -141,6 +149,13 @@ class TagSitemap(LatestPublicationSitemap):
 
     def get_queryset(self):
         return Tag.objects.all()
+
+    def links(self):
+        # taggit's generic links name the article ``object_id``.
+        tagged = Article.tags.through.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article)
+        )
+        return tagged.annotate(article_id=F("object_id"))
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})

@@ -570,3 +570,14 @@ def test_redis_backend_builds_its_client_once():
 
     assert backend._cache.get_client() is backend._cache.get_client()
     assert backend._cache.get_client(write=True) is backend._cache.get_client()
+
+
+@pytest.mark.parametrize("url", ["/articles/the-corridor/", "/feed/"])
+def test_conditional_get_without_the_page_cache(client, settings, url):
+    settings.PAGE_CACHE = False
+    ArticleFactory(slug="the-corridor")
+    response = client.get(url)
+
+    again = client.get(url, headers={"If-None-Match": response["ETag"]})
+
+    assert again.status_code == 304

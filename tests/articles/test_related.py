@@ -156,3 +156,16 @@ def test_article_page_lists_related_first(client, subject):
     assert other.index("Older but related") < other.index("Newest but unrelated")
     assert "Energy and the corridor." in other
     assert ">Subject<" not in other
+
+
+def test_candidates_are_the_most_recent_articles(subject):
+    ArticleFactory(title="Old twin", tags=["energy", "diplomacy"], published_at=days_ago(90))
+    for number in range(3):
+        ArticleFactory(title=f"Recent {number}", published_at=days_ago(number + 1))
+
+    within = [a.title for a in Article.objects.related_to(subject, among=4)]
+    beyond = [a.title for a in Article.objects.related_to(subject, among=3)]
+
+    assert within[0] == "Old twin"
+    assert "Old twin" not in beyond
+    assert beyond == ["Recent 0", "Recent 1", "Recent 2"]
