@@ -176,6 +176,12 @@ class Checker:
             f"    {'PASS' if passed else 'FAIL'}  {phase}: {what}: {got} (expected {expected})"
         )
 
+    def same_workers(self, phase, workers):
+        """The server's workers must still be ``workers``: it recovered without a restart."""
+        same = self.server.worker_pids() == workers
+        got = "the same" if same else "restarted"
+        self.record(phase, "gunicorn workers", "the same processes", got, same)
+
     def page(self, phase, what, path, expected, *, cookie=None, retry_after=False):
         """GET ``path``; its status must be one of ``expected`` and it must show no traceback."""
         headers = {"Cookie": cookie} if cookie else {}
@@ -327,27 +333,13 @@ def run_faults(environment, log_dir, log=print):
         cluster.start()
         checker.recovers("PostgreSQL back", ["/", ARTICLE, "/healthz"])
         checker.page("PostgreSQL back", "article, rendered", ARTICLE, [200], cookie=UNCACHED_COOKIE)
-        same = server.worker_pids() == workers
-        checker.record(
-            "PostgreSQL back",
-            "gunicorn workers",
-            "the same processes",
-            "the same" if same else "restarted",
-            same,
-        )
+        checker.same_workers("PostgreSQL back", workers)
 
         redis_down(checker, redis, database_url)
         redis.start()
         checker.recovers("Redis back", ["/", ARTICLE, "/healthz"])
         checker.page("Redis back", "home, anonymous", "/", [200])
-        same = server.worker_pids() == workers
-        checker.record(
-            "Redis back",
-            "gunicorn workers",
-            "the same processes",
-            "the same" if same else "restarted",
-            same,
-        )
+        checker.same_workers("Redis back", workers)
         return checker.checks
     finally:
         if server:
