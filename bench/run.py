@@ -93,6 +93,8 @@ def server_environment(database_url, redis_url, static_root):
         "BEHIND_TLS_PROXY": "true",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        # Persistent connections, checked before reuse, as in docker-compose.yml.
+        "CONN_MAX_AGE": "60",
         "STATIC_ROOT": str(static_root),
         "BENCHMARK_CEILING": "true",
         # A mail server that is down: notifications fail, comments must not.

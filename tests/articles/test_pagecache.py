@@ -418,6 +418,22 @@ def test_comment_without_a_token_is_shown_again_to_confirm(settings):
     assert Comment.objects.filter(article=article).count() == 1
 
 
+def test_comment_shown_again_to_confirm_is_escaped():
+    reader = Client(enforce_csrf_checks=True)
+    article = ArticleFactory()
+    text = "<script>alert(1)</script> & the corridor"
+
+    confirm = reader.post(
+        reverse("comments:post", args=[article.slug]),
+        comment_fields(article, body=text, name="<b>Jane</b>"),
+    )
+
+    assert confirm.status_code == 403
+    assert "<script>alert(1)</script>" not in confirm.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; the corridor" in confirm.text
+    assert "<b>Jane</b>" not in confirm.text
+
+
 def test_comment_from_another_site_is_refused_without_a_form(settings):
     reader = Client(enforce_csrf_checks=True)
     article = ArticleFactory()
