@@ -34,7 +34,6 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -122,7 +121,8 @@ def current_version(stored=None):
     if stored is not None and (stored.next_change is None or time.time() < stored.next_change):
         return stored
     now = time.time()
-    upcoming = [moment.timestamp() for moment in _next_moments() if moment is not None]
+    moments = (clock() for clock in _clocks)
+    upcoming = [moment.timestamp() for moment in moments if moment is not None]
     version = Version(
         token=uuid.uuid4().hex,
         changed_at=now,
@@ -130,12 +130,6 @@ def current_version(stored=None):
     )
     _cache_call(cache.set, VERSION_KEY, version, None)
     return version
-
-
-def _next_moments():
-    for clock in _clocks:
-        moment = clock()
-        yield moment if isinstance(moment, datetime) or moment is None else None
 
 
 def cache_public(view=None, *, query=("page",)):

@@ -1,21 +1,18 @@
 """Faults: the database down gets a 503 and the site recovers; the mail down loses nothing."""
 
 import contextlib
-import datetime
 import logging
 import socket
 from unittest import mock
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Permission
 from django.db import OperationalError, ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
-from django.utils import timezone
 
-from comments.forms import make_timestamp
 from comments.models import Comment
+from tests.comments.test_posting import comment_data
 from tests.factories import ArticleFactory, CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,20 +37,6 @@ def database_down():
 def article():
     category = CategoryFactory(name="Analysis", slug="analysis")
     return ArticleFactory(slug="the-corridor", title="The corridor", categories=[category])
-
-
-def comment_data(article, **overrides):
-    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=1)):
-        timestamp = make_timestamp(article)
-    data = {
-        "body": "The corridor matters more than the summit.",
-        "name": "Jane Reader",
-        "email": "jane.reader@example.net",
-        "url": "",
-        "homepage": "",
-        "timestamp": timestamp,
-    }
-    return {**data, **overrides}
 
 
 # The database down

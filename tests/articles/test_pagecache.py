@@ -17,11 +17,13 @@ from articles.models import Article
 from comments.models import Comment
 from comments.posting import AUTHOR_COOKIE, AUTHOR_SALT
 from tests.articles.test_admin import edit_in_admin, staff_member
+from tests.comments.test_posting import comment_data
 from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("articles:home")
+POSTED = "Posted from a cached page."
 
 
 def queries_of(client, url, **extra):
@@ -366,17 +368,6 @@ def fetch_token(client, article):
     return client.get(reverse("comments:form-token", args=[article.slug])).json()
 
 
-def comment_fields(article, **extra):
-    return {
-        "body": "Posted from a cached page.",
-        "name": "Jane Reader",
-        "email": "jane@example.net",
-        "url": "",
-        "homepage": "",
-        **extra,
-    }
-
-
 def test_comment_with_the_fetched_token_is_posted(settings):
     settings.COMMENTS_MIN_SECONDS = 0
     reader = Client(enforce_csrf_checks=True)
@@ -386,13 +377,16 @@ def test_comment_with_the_fetched_token_is_posted(settings):
     token = fetch_token(reader, article)
     response = reader.post(
         reverse("comments:post", args=[article.slug]),
-        comment_fields(
-            article, csrfmiddlewaretoken=token["csrfToken"], timestamp=token["timestamp"]
+        comment_data(
+            article,
+            body=POSTED,
+            csrfmiddlewaretoken=token["csrfToken"],
+            timestamp=token["timestamp"],
         ),
     )
 
     assert response.status_code == 303
-    assert Comment.objects.filter(article=article, body="Posted from a cached page.").exists()
+    assert Comment.objects.filter(article=article, body=POSTED).exists()
 
 
 def test_comment_without_a_token_is_shown_again_to_confirm(settings):
@@ -401,18 +395,25 @@ def test_comment_without_a_token_is_shown_again_to_confirm(settings):
     article = ArticleFactory(title="The corridor")
     url = reverse("comments:post", args=[article.slug])
 
-    confirm = reader.post(url, comment_fields(article, csrfmiddlewaretoken="", timestamp=""))
+    confirm = reader.post(
+        url, comment_data(article, body=POSTED, csrfmiddlewaretoken="", timestamp="")
+    )
 
     assert confirm.status_code == 403
     assert "Confirm your comment" in confirm.text
-    assert "Posted from a cached page." in confirm.text
+    assert POSTED in confirm.text
     assert not Comment.objects.exists()
 
     form = confirm.context["form"]
     token = confirm.context["csrf_token"]
     posted = reader.post(
         url,
-        comment_fields(article, csrfmiddlewaretoken=str(token), timestamp=form.fresh_timestamp()),
+        comment_data(
+            article,
+            body=POSTED,
+            csrfmiddlewaretoken=str(token),
+            timestamp=form.fresh_timestamp(),
+        ),
     )
     assert posted.status_code == 303
     assert Comment.objects.filter(article=article).count() == 1
@@ -425,7 +426,7 @@ def test_comment_shown_again_to_confirm_is_escaped():
 
     confirm = reader.post(
         reverse("comments:post", args=[article.slug]),
-        comment_fields(article, body=text, name="<b>Jane</b>"),
+        comment_data(article, body=text, name="<b>Jane</b>"),
     )
 
     assert confirm.status_code == 403
@@ -440,7 +441,7 @@ def test_comment_from_another_site_is_refused_without_a_form(settings):
 
     response = reader.post(
         reverse("comments:post", args=[article.slug]),
-        comment_fields(article),
+        comment_data(article),
         headers={"Origin": "https://elsewhere.example"},
     )
 
