@@ -66,8 +66,8 @@ class Decision:
 
 
 def comments_open(article):
-    """Whether ``article`` takes new comments: switched on and not closed by age."""
-    if not article.comments_enabled:
+    """Whether ``article`` takes new comments: public, switched on and not closed by age."""
+    if not (article.comments_enabled and article.is_published()):
         return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     if days is None:

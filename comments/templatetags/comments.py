@@ -92,6 +92,7 @@ def render_comments(context, article):
             own_pending={comment.pk for comment in own},
         ),
         "open": is_open,
+        "unpublished": not article.is_published(),
         "form": _blank_form(request, article, reply_to=reply_to) if is_open else None,
         "reply_to": reply_to,
         "shared": shared,
@@ -107,6 +108,7 @@ def comment_form(context, article):
     return {
         "article": article,
         "open": is_open,
+        "unpublished": not article.is_published(),
         "form": _blank_form(request, article, reply_to=None) if is_open else None,
         "reply_to": None,
         "shared": getattr(request, "shared_page", False),

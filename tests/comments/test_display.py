@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import signing
 from django.db import connection
 from django.template import Context, RequestContext, Template
@@ -13,7 +14,7 @@ from django.utils import timezone
 from comments.models import Comment
 from comments.posting import OWN_COOKIE, OWN_SALT
 from comments.templatetags.comments import build_threads
-from tests.factories import ArticleFactory, CategoryFactory, CommentFactory
+from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -270,6 +271,32 @@ def test_comments_closed_by_age_replace_the_form(client, settings):
 
     assert "Comments are closed." in page.text
     assert 'id="comment-form"' not in page.text
+
+
+@pytest.mark.parametrize("state", ["draft", "scheduled"])
+def test_preview_of_an_unpublished_article_shows_no_comment_form(client, state):
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    ArticleFactory(slug="not-yet", **{state: True})
+
+    page = client.get("/articles/not-yet/?preview")
+
+    assert page.status_code == 200
+    assert 'id="comment-form"' not in page.text
+    assert "Readers can comment once the article is published." in page.text
+
+
+def test_preview_of_an_unpublished_article_with_comments_off_says_closed(client):
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    ArticleFactory(slug="not-yet", draft=True, comments_enabled=False)
+
+    page = client.get("/articles/not-yet/?preview")
+
+    assert "Comments are closed." in page.text
+    assert "once the article is published" not in page.text
 
 
 # The reader's own held comments

@@ -294,6 +294,11 @@ def test_comments_close_the_given_number_of_days_after_publication(settings):
         assert not comments_open(article)
 
 
+@pytest.mark.parametrize("state", ["draft", "scheduled"])
+def test_an_unpublished_article_takes_no_comments(state):
+    assert not comments_open(ArticleFactory(**{state: True}))
+
+
 def test_closing_by_age_is_off_by_default():
     article = ArticleFactory(published_at=NOW - datetime.timedelta(days=3650))
 
