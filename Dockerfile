@@ -26,8 +26,9 @@ RUN pip install --no-deps . \
     && rm -rf build *.egg-info \
     && chmod 0755 docker/entrypoint.sh \
     && SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --noinput \
-    && mkdir -p var/media \
-    && chown -R tribune:tribune var/media
+    && mkdir -p var/media var/secrets \
+    && chown -R tribune:tribune var/media var/secrets \
+    && chmod 0700 var/secrets
 
 USER tribune
 

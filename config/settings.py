@@ -21,10 +21,21 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Or a file holding the key (a Docker or Kubernetes secret; docker-compose.yml makes one).
+SECRET_KEY_FILE = env.str("SECRET_KEY_FILE", default="")
+if not SECRET_KEY and SECRET_KEY_FILE:
+    try:
+        SECRET_KEY = Path(SECRET_KEY_FILE).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY_FILE cannot be read: {error.strerror} ({SECRET_KEY_FILE})."
+        ) from error
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE is empty ({SECRET_KEY_FILE}).")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable or SECRET_KEY_FILE "
             "(or DEBUG=true for a local development run)."
         )
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105

@@ -3,7 +3,8 @@
 #   (no arguments)  serve with gunicorn on port 8000; migrations are not applied here, so that
 #                   any number of these can start at once
 #   migrate         apply migrations, then exit: once per release, before the web servers start
-#                   (the `migrate` service of docker-compose.yml)
+#                   (the `migrate` service of docker-compose.yml); with SECRET_KEY_FILE and no
+#                   SECRET_KEY, it first writes a new random key to that file unless it has one
 #   healthcheck     exit 0 when /healthz answers 200 (used by HEALTHCHECK and docker-compose.yml)
 #   anything else   run it, e.g. `docker compose run --rm web python manage.py createsuperuser`
 set -eu
@@ -16,6 +17,14 @@ if [ "$#" -eq 0 ]; then
 fi
 
 if [ "$1" = "migrate" ]; then
+    if [ -z "${SECRET_KEY:-}" ] && [ -n "${SECRET_KEY_FILE:-}" ] && [ ! -s "$SECRET_KEY_FILE" ]; then
+        echo "Writing a new secret key to $SECRET_KEY_FILE"
+        (
+            umask 077
+            python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$SECRET_KEY_FILE.new"
+            mv "$SECRET_KEY_FILE.new" "$SECRET_KEY_FILE"
+        )
+    fi
     exec python manage.py migrate --noinput
 fi
 

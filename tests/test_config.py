@@ -15,7 +15,7 @@ def run_django(env_overrides, code="import django; django.setup(); print('starte
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+        if key not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "DATABASE_URL"}
     }
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env_overrides})
     return subprocess.run(  # noqa: S603
@@ -35,6 +35,48 @@ def test_debug_run_starts_without_secret_key():
 
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+KEY_CODE = "from django.conf import settings; print(settings.SECRET_KEY)"
+
+
+def test_secret_key_is_read_from_secret_key_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("k" * 50 + "\n")
+
+    result = run_django({"DEBUG": "false", "SECRET_KEY_FILE": str(key_file)}, KEY_CODE)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "k" * 50
+
+
+def test_secret_key_in_the_environment_wins_over_the_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("k" * 50)
+
+    result = run_django(
+        {"DEBUG": "false", "SECRET_KEY": "e" * 50, "SECRET_KEY_FILE": str(key_file)}, KEY_CODE
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "e" * 50
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "SECRET_KEY_FILE cannot be read"), ("  \n", "SECRET_KEY_FILE is empty")],
+)
+def test_unusable_secret_key_file_refuses_to_start(tmp_path, content, message):
+    key_file = tmp_path / "secret_key"
+    if content is not None:
+        key_file.write_text(content)
+
+    # Not even with DEBUG: a file that was asked for and is missing is a mistake to report.
+    result = run_django({"DEBUG": "true", "SECRET_KEY_FILE": str(key_file)}, KEY_CODE)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert str(key_file) in result.stderr
 
 
 def test_settings_read_from_environment():
