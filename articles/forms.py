@@ -6,7 +6,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 from taggit.models import Tag
 
 from articles.models import Article
-from articles.uploads import ACCEPTED_FORMATS, unique_image_name, validate_image
+from articles.uploads import ACCEPTED_FORMATS, unique_image_name, validate_image, without_metadata
 from articles.widgets import TagAutocompleteWidget
 
 
@@ -55,6 +55,9 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile):
-            # Stored under a new name that matches its content, never the client's.
-            image.name = unique_image_name(validate_image(image))
+            image_format = validate_image(image)
+            # Stored without its GPS position and other metadata, under a new
+            # name that matches its content, never the client's.
+            image = without_metadata(image, image_format)
+            image.name = unique_image_name(image_format)
         return image

@@ -72,6 +72,19 @@ def upload(client, url, content, name="picture.png", content_type="image/png"):
     return client.post(url, {"upload": SimpleUploadedFile(name, content, content_type)})
 
 
+def stored_content(response):
+    """The bytes of the file that the upload in ``response`` stored."""
+    assert response.status_code == 200, response.content
+    with default_storage.open(response.json()["url"].removeprefix("/media/")) as stored:
+        return stored.read()
+
+
+def open_image(content):
+    image = Image.open(io.BytesIO(content))
+    image.load()
+    return image
+
+
 def stored_uploads():
     folder = timezone.localdate().strftime("uploads/%Y/%m")
     return default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
