@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wordpress.models import LegacyURL
+from wordpress.models import TARGETS, LegacyURL
 
 
 @admin.register(LegacyURL)
@@ -10,7 +10,7 @@ class LegacyURLAdmin(admin.ModelAdmin):
 
     list_display = ["old_path", "new_address", "site_url"]
     search_fields = ["old_path"]
-    list_select_related = ["article", "page", "category"]
+    list_select_related = TARGETS
 
     @admin.display(description=_("new address"))
     def new_address(self, legacy):

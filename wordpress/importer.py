@@ -15,12 +15,14 @@ from django.db import transaction
 
 from wordpress import posts, static_pages
 from wordpress.media import MediaLibrary
-from wordpress.models import ImportedObject, LegacyURL
+from wordpress.models import TARGETS, ImportedObject, LegacyURL
 from wordpress.report import Report
 from wordpress.taxonomy import TaxonomyMixin
 from wordpress.text import truncate
 from wordpress.wxr import Author, Channel, Item, Term, WXRReader
 
+# The fields naming what an old address leads to (``article_id``…).
+TARGET_FIELDS = tuple(f"{name}_id" for name in TARGETS)
 # Kinds whose mappings are few enough to be loaded at the start.
 MEMORISED = (ImportedObject.Kind.AUTHOR, ImportedObject.Kind.CATEGORY, ImportedObject.Kind.TAG)
 
@@ -58,6 +60,7 @@ class Importer(TaxonomyMixin):
         self.progress = progress
         self.site_url = ""
         self.declared_logins = set()
+        self.author_ids = {}  # WordPress login → user id, for declared authors
         self.experts = {}  # WordPress login → expert pk
         self.categories = {}  # WordPress category slug → CategoryInfo
         self.tags = {}  # WordPress tag slug → Tag pk
@@ -88,6 +91,7 @@ class Importer(TaxonomyMixin):
         self.report.version = reader.version
         static_pages.finish_pages(self)
         self.finish_categories()
+        self.finish_archives()
         self.finish_featured_images()
 
     def start(self, channel):
@@ -193,23 +197,29 @@ class Importer(TaxonomyMixin):
 
     def add_legacy_urls(self, old_paths, **target):
         """Make each of ``old_paths`` redirect to ``target``, in as few queries as it takes."""
-        paths = []
-        for path in dict.fromkeys(old_paths):
+        self.save_legacy_urls(dict.fromkeys(old_paths, target))
+
+    def save_legacy_urls(self, targets):
+        """Make each old path of ``targets`` redirect to its target (``{path: {"tag_id": 3}}``).
+
+        Returns the number of paths kept (not skipped as too long).
+        """
+        wanted = {}
+        for path, target in targets.items():
             if len(path) > 500:
                 self.report.skip("old addresses longer than 500 characters", path[:80])
             else:
-                paths.append(path)
-        values = {"article_id": None, "page_id": None, "category_id": None, **target}
-        existing = LegacyURL.objects.in_bulk(paths, field_name="old_path")
+                wanted[path] = {**dict.fromkeys(TARGET_FIELDS), **target}
+        existing = LegacyURL.objects.in_bulk(list(wanted), field_name="old_path")
         if new := [
             LegacyURL(old_path=path, site_url=self.site_url, **values)
-            for path in paths
+            for path, values in wanted.items()
             if path not in existing
         ]:
             LegacyURL.objects.bulk_create(new)
-        if created := len(paths) - len(existing):
-            self.report.redirects["created"] += created
+            self.report.redirects["created"] += len(new)
         for legacy in existing.values():
+            values = wanted[legacy.old_path]
             if all(getattr(legacy, name) == value for name, value in values.items()):
                 self.report.redirects["unchanged"] += 1
                 continue
@@ -219,6 +229,7 @@ class Importer(TaxonomyMixin):
                 )
             LegacyURL.objects.filter(pk=legacy.pk).update(site_url=self.site_url, **values)
             self.report.redirects["updated"] += 1
+        return len(wanted)
 
     # Attachments -----------------------------------------------------------------------------
 

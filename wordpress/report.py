@@ -68,6 +68,8 @@ class Report:
     skipped: dict = field(default_factory=lambda: defaultdict(list))
     notes: dict = field(default_factory=lambda: defaultdict(list))
     redirects: Counter = field(default_factory=Counter)
+    # "author", "category" or "tag" → how many of the redirects are old archives of that kind
+    archive_redirects: Counter = field(default_factory=Counter)
     attachments: dict = field(default_factory=dict)
     MAX_EXAMPLES = 10
 
@@ -105,6 +107,11 @@ class Report:
         lines += ["", self._table()]
         redirects = ", ".join(f"{count} {name}" for name, count in sorted(self.redirects.items()))
         lines += ["", f"Redirects (old address → new, 301): {redirects or 'none'}"]
+        if self.archive_redirects:
+            archives = ", ".join(
+                f"{count} {kind}" for kind, count in sorted(self.archive_redirects.items())
+            )
+            lines.append(f"  of which archives (with their feeds and pages): {archives}")
         for title, entries in (("Skipped", self.skipped), ("Notes", self.notes)):
             if entries:
                 lines += ["", f"{title}:"]

@@ -2,8 +2,9 @@
 
 Authors become experts, matched by their login; categories and tags become
 ours, each remembered by its WordPress slug. Categories are flat in Tribune:
-once every category is known, a child's description records its parent and
-its nested WordPress address redirects to the new one.
+once every category is known, a child's description records its parent.
+At the end, every old archive address that changed (an author's, a nested
+category's, a tag whose slug is not ours) redirects to the new listing.
 """
 
 import html
@@ -15,7 +16,7 @@ from taggit.models import Tag
 from articles.models import Category, Expert
 from wordpress.fields import unique_slug
 from wordpress.models import ImportedObject
-from wordpress.text import clean_line, make_slug, strip_invisible, truncate
+from wordpress.text import clean_line, make_slug, strip_invisible, truncate, user_nicename
 
 TOP_NEWS_SLUG = "top-news"
 TOP_NEWS_NAME = "Top news"
@@ -42,6 +43,8 @@ class TaxonomyMixin:
 
     def import_author(self, author):
         self.declared_logins.add(author.login)
+        if author.id.isascii() and author.id.isdigit():
+            self.author_ids.setdefault(author.login, int(author.id))
         self.report.found("authors", "declared")
         self.expert_for(author.login, author=author, status="declared")
 
@@ -136,12 +139,12 @@ class TaxonomyMixin:
         return category.pk
 
     def finish_categories(self):
-        """Record each category's parent in its description, and redirect nested addresses.
+        """Record each category's parent in its description.
 
         Categories are flat here; "Parent: <name>" keeps the hierarchy readable.
         A category that existed before the import keeps its own description.
         """
-        for key, info in self.categories.items():
+        for info in self.categories.values():
             parent = self.categories.get(info.parent)
             description = info.description
             if parent is not None:
@@ -156,13 +159,6 @@ class TaxonomyMixin:
                 if changed and info.outcome == "unchanged":
                     self.report.outcome("categories", info.status, "updated")
                     self.report.rows["categories", info.status].unchanged -= 1
-            chain, current = [], key
-            while current in self.categories and len(chain) < 50:
-                chain.insert(0, strip_invisible(unquote(current)))
-                current = self.categories[current].parent
-            old_path = "/category/" + "/".join(chain) + "/"
-            if old_path != f"/category/{info.slug}/":
-                self.add_legacy_url(old_path, category_id=info.pk)
 
     def tag_for(self, slug, name, *, status="used, not declared", description=""):
         key = slug or name
@@ -187,6 +183,65 @@ class TaxonomyMixin:
         self.remember(ImportedObject.Kind.TAG, key, tag.pk)
         self.tags[key] = tag.pk
         return tag.pk
+
+    # Old archive addresses --------------------------------------------------------------------
+
+    def finish_archives(self):
+        """Redirect the old author, category and tag archives whose address changed.
+
+        One row for each: its feed and numbered pages follow it (``archives``).
+        """
+        for kind, targets in (
+            ("author", self.author_archives()),
+            ("category", self.category_archives()),
+            ("tag", self.tag_archives()),
+        ):
+            if recorded := self.save_legacy_urls(targets):
+                self.report.archive_redirects[kind] += recorded
+
+    def author_archives(self):
+        """``/author/<nicename>/`` of every author, as WordPress named them.
+
+        WordPress gives a nicename already taken a suffix (``-2``, ``-3``…) when
+        the later user is created, so users are taken in the order of their ids.
+        """
+        order = sorted(self.experts, key=lambda login: self.author_ids.get(login, float("inf")))
+        targets, taken = {}, set()
+        for login in order:
+            nicename = base = user_nicename(login)
+            if not nicename:
+                self.report.note("authors whose login makes no WordPress address", login)
+                continue
+            suffix = 2
+            while nicename in taken:
+                nicename = f"{base[: 49 - len(str(suffix))]}-{suffix}"
+                suffix += 1
+            taken.add(nicename)
+            targets[f"/author/{nicename}/"] = {"expert_id": self.experts[login]}
+        return targets
+
+    def category_archives(self):
+        """``/category/parent/child/`` of every category whose address is not ours."""
+        targets = {}
+        for key, info in self.categories.items():
+            chain, current = [], key
+            while current in self.categories and len(chain) < 50:
+                chain.insert(0, strip_invisible(unquote(current)))
+                current = self.categories[current].parent
+            old_path = "/category/" + "/".join(chain) + "/"
+            if old_path != f"/category/{info.slug}/":
+                targets[old_path] = {"category_id": info.pk}
+        return targets
+
+    def tag_archives(self):
+        """``/tag/<slug>/`` of every tag whose slug is not ours (a Unicode slug, a clash)."""
+        slugs = dict(Tag.objects.filter(pk__in=self.tags.values()).values_list("pk", "slug"))
+        targets = {}
+        for key, pk in self.tags.items():
+            old_path = f"/tag/{strip_invisible(unquote(key))}/"
+            if pk in slugs and old_path != f"/tag/{slugs[pk]}/":
+                targets[old_path] = {"tag_id": pk}
+        return targets
 
     def top_news_category(self):
         if self.top_news is None:

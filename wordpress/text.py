@@ -27,6 +27,12 @@ _DROP_IN_TEXT = dict.fromkeys(
 # What Django's slug converter and SlugField accept, and what our URLs route.
 ASCII_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
+# What sanitize_title() keeps of ASCII, and what it drops or joins with hyphens.
+NICENAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 _-")
+_ENTITY = re.compile(r"&.+?;")
+_SPACES = re.compile(r"\s+")
+_HYPHENS = re.compile(r"-+")
+
 
 def strip_invisible(value):
     """``value`` without any invisible or direction-changing character."""
@@ -84,6 +90,29 @@ def make_slug(*candidates, max_length=255):
         if slug and not slug.isdigit():
             return slug
     return ""
+
+
+def user_nicename(login):
+    """The ``user_nicename`` WordPress made from ``login``: the name in ``/author/<nicename>/``.
+
+    ``wp_insert_user()`` passes the login's first 50 characters through
+    ``sanitize_title()``: accents and tags go, letters become lower case, entities are
+    dropped, dots and slashes become hyphens, then only a-z, 0-9, ``_``, ``-`` and
+    whitespace stay; whitespace runs become one hyphen, hyphens collapse and none is
+    left at either end. So ``John.Smith`` gives ``john-smith`` and ``jane@example.com``
+    ``janeexample-com``. Logins are ASCII (``sanitize_user()`` in strict mode); letters
+    of other scripts, which WordPress keeps percent-encoded, stay here decoded, as the
+    old addresses are stored. "" when nothing is left.
+    """
+    text = unicodedata.normalize("NFKD", strip_tags(login[:50]))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = _ENTITY.sub("", text).replace(".", "-").replace("/", "-")
+    text = "".join(
+        char
+        for char in text
+        if char in NICENAME_CHARACTERS or char.isspace() or (not char.isascii() and char.isalnum())
+    )
+    return _HYPHENS.sub("-", _SPACES.sub("-", text)).strip("-")
 
 
 def truncate(value, length):

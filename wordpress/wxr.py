@@ -47,6 +47,7 @@ class Channel:
 @dataclass
 class Author:
     login: str
+    id: str = ""  # the user id; WXR 1.0 declares no authors
     display_name: str = ""
     first_name: str = ""
     last_name: str = ""
@@ -241,6 +242,7 @@ def _author(element, ns):
     w = ns.w
     return Author(
         login=_text(element, w("author_login")),
+        id=_text(element, w("author_id")).strip(),
         display_name=_text(element, w("author_display_name")),
         first_name=_text(element, w("author_first_name")),
         last_name=_text(element, w("author_last_name")),

@@ -190,7 +190,7 @@ def test_comments_closed_in_wordpress_stay_closed(report):
 
 
 def test_old_addresses(report, client):
-    assert report.redirects == {"created": 15}
+    assert report.redirects == {"created": 17}
     assert client.get("/2020/05/02/spam-and-trash/")["Location"] == "/articles/spam-and-trash-2/"
     assert client.get("/?p=106")["Location"] == "/articles/closing-in-a-title/"
     assert client.get("/2099/01/01/scheduled-analysis/").status_code == 404

@@ -26,7 +26,7 @@ EXPECTED_ROWS = {
         Expert: 3,
         Page: 4,
         Comment: 1,
-        LegacyURL: 11,
+        LegacyURL: 14,
     },
     "wxr-utf-8-challenges.xml": {
         Article: 1,
@@ -35,7 +35,7 @@ EXPECTED_ROWS = {
         Expert: 1,
         Page: 0,
         Comment: 0,
-        LegacyURL: 1,
+        LegacyURL: 2,
     },
     "crazy-cdata-escaped.xml": {
         Article: 1,
@@ -44,7 +44,7 @@ EXPECTED_ROWS = {
         Expert: 1,
         Page: 0,
         Comment: 0,
-        LegacyURL: 1,
+        LegacyURL: 2,
     },
 }
 
