@@ -149,9 +149,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles matching the reader's ``query``, best first (see ``articles.search``)."""
         return search.search(self, query)
 
-    def update_search_vectors(self):
-        """Recompute these articles' stored search vectors in one query (PostgreSQL only)."""
-        return search.update_vectors(self)
+    def update_search_vectors(self, *, batch_size=None):
+        """Recompute these articles' stored search vectors (PostgreSQL only): in one query, or
+        in one per ``batch_size`` articles. Returns the number of articles updated."""
+        return search.update_vectors(self, batch_size=batch_size)
 
 
 def _count_of(rows, group_by):

@@ -6,11 +6,22 @@ A reader's words go through ``websearch_to_tsquery``, which accepts quotes,
 ``or`` and ``-word`` and never fails on syntax; results are ordered by
 ``ts_rank`` and then recency, with the matching passages as a snippet.
 
-The text search configuration is ``simple``: words are lower-cased and kept as
-they are, with no stemming and no stop words. Tribune publishes in English,
-Persian and Arabic; a language's stemmer would mangle the others, while
-``simple`` treats every script the same way, so a word is found in whatever
-language it was written.
+The text search configuration is the ``SEARCH_CONFIG`` setting, by default the
+Snowball stemmer of the site's language (``LANGUAGE_CODE``): with ``english``,
+"sanction" finds "sanctions" and "negotiating" finds "negotiations", and common
+words ("the", "of") are left out of the vector and the query. Tribune also
+publishes in Persian and Arabic, and the stemmers of languages written in Latin
+(or Cyrillic) letters leave words in the Arabic script alone: Persian and Arabic
+words are kept as written, exactly as ``simple`` keeps them, so they are found
+as before (as whole words). The ``arabic`` stemmer, conversely, leaves Latin words as
+written but also trims Persian words, which share its letters, the same way in
+the vector as in the query, so they are still found. For a language PostgreSQL
+has no stemmer for (Persian among them) the default is ``simple``: words
+lower-cased, no stemming and no stop words.
+
+The stored vectors, the query and the snippet's highlighting all use the setting,
+so they must agree: after changing ``SEARCH_CONFIG``, rebuild every vector with
+``manage.py rebuild_search_index``.
 
 Elsewhere (SQLite) the fallback looks for every word, as a case-insensitive
 substring, in the title, lead, body, expert names and category names, and
@@ -19,13 +30,15 @@ lists title matches first, then the most recent.
 Keeping the vector current is explicit: ``Article.save()`` refreshes its own,
 and the admin calls ``Article.update_search_vector()`` once the experts and
 categories are saved. ``ArticleQuerySet.update_search_vectors()`` refreshes
-many at once (after renaming an expert or a category, or a bulk import).
+many at once (after renaming an expert or a category, or a bulk import), in
+batches for all of them (``rebuild_search_index``).
 """
 
 import re
 import unicodedata
 from html.parser import HTMLParser
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
@@ -35,8 +48,6 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-SEARCH_CONFIG = "simple"
-
 # Longer queries are cut to this many characters (the page says so).
 MAX_QUERY_LENGTH = 200
 # The fallback looks for at most this many words.
@@ -45,6 +56,8 @@ MAX_FALLBACK_TERMS = 10
 BODY_INDEX_LIMIT = 250_000
 # Words of the lead shown around the highlighted terms by the fallback.
 FALLBACK_SNIPPET_WORDS = 40
+# Articles whose vectors one UPDATE recomputes when all of them are rebuilt.
+REBUILD_BATCH_SIZE = 1_000
 
 # Private-use characters mark the matches in PostgreSQL's headline; they are
 # removed from every indexed text and query, so they can only come from there.
@@ -64,6 +77,11 @@ BLOCK_TAGS = frozenset(
 def is_full_text(queryset):
     """Whether ``queryset``'s database has PostgreSQL's full-text search."""
     return connections[queryset.db].vendor == "postgresql"
+
+
+def search_config():
+    """The text search configuration of the vectors and the queries (``SEARCH_CONFIG``)."""
+    return settings.SEARCH_CONFIG
 
 
 # Reading text ------------------------------------------------------------------------------
@@ -149,7 +167,8 @@ def search(queryset, query):
 
 
 def _full_text_search(queryset, query):
-    tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    config = search_config()
+    tsquery = SearchQuery(query, search_type="websearch", config=config)
     text = Concat("lead", Value("\n"), "body_text", output_field=TextField())
     return (
         queryset.filter(search_vector=tsquery)
@@ -158,7 +177,7 @@ def _full_text_search(queryset, query):
             search_headline=SearchHeadline(
                 text,
                 tsquery,
-                config=SEARCH_CONFIG,
+                config=config,
                 start_sel=MARK_START,
                 stop_sel=MARK_STOP,
                 max_words=20,
@@ -221,20 +240,38 @@ def document_vector(model):
             output_field=TextField(),
         )
 
+    config = search_config()
     return (
-        SearchVector("title", config=SEARCH_CONFIG, weight="A")
-        + SearchVector("lead", config=SEARCH_CONFIG, weight="B")
-        + SearchVector(joined(experts), config=SEARCH_CONFIG, weight="B")
-        + SearchVector(joined(categories), config=SEARCH_CONFIG, weight="B")
-        + SearchVector(Left("body_text", BODY_INDEX_LIMIT), config=SEARCH_CONFIG, weight="C")
+        SearchVector("title", config=config, weight="A")
+        + SearchVector("lead", config=config, weight="B")
+        + SearchVector(joined(experts), config=config, weight="B")
+        + SearchVector(joined(categories), config=config, weight="B")
+        + SearchVector(Left("body_text", BODY_INDEX_LIMIT), config=config, weight="C")
     )
 
 
-def update_vectors(queryset):
-    """Recompute the stored vector of every article in ``queryset``, in one UPDATE."""
+def update_vectors(queryset, *, batch_size=None):
+    """Recompute the stored vector of every article in ``queryset``; the number updated.
+
+    One UPDATE, or with ``batch_size`` one per that many articles in ``pk`` order,
+    each committed on its own when no transaction is open (``rebuild_search_index``,
+    migration 0005), so that a rebuild of the whole table never keeps an editor's
+    save waiting on a locked row until the last article.
+    """
     if not is_full_text(queryset):
         return 0
-    return queryset.order_by().update(search_vector=document_vector(queryset.model))
+    queryset = queryset.order_by()
+    vector = document_vector(queryset.model)
+    if batch_size is None:
+        return queryset.update(search_vector=vector)
+    updated, last = 0, None
+    while True:
+        rest = queryset if last is None else queryset.filter(pk__gt=last)
+        pks = list(rest.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not pks:
+            return updated
+        updated += rest.filter(pk__lte=pks[-1]).update(search_vector=vector)
+        last = pks[-1]
 
 
 # Snippets ----------------------------------------------------------------------------------

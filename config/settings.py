@@ -190,6 +190,27 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
+
+def default_search_config(language_code):
+    """PostgreSQL's text search configuration for a site in ``language_code``: its language's
+    Snowball stemmer (which leaves words of other scripts as written), else ``simple``."""
+    stemmers = {
+        "en": "english", "fr": "french", "de": "german", "es": "spanish", "it": "italian",
+        "pt": "portuguese", "nl": "dutch", "ru": "russian", "tr": "turkish", "ar": "arabic",
+    }  # fmt: skip
+    language = language_code.lower().replace("_", "-").split("-")[0]
+    return stemmers.get(language, "simple")
+
+
+# Full-text search on PostgreSQL (articles/search.py): the configuration of the stored vectors
+# and of the readers' queries. After changing it, run `manage.py rebuild_search_index`.
+SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="") or default_search_config(LANGUAGE_CODE)
+if not re.fullmatch(r"[a-z_]+", SEARCH_CONFIG):
+    raise ImproperlyConfigured(
+        "SEARCH_CONFIG must be the name of a PostgreSQL text search configuration, "
+        f"in lower-case letters and underscores, such as 'english'; got {SEARCH_CONFIG!r}."
+    )
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,8 +1,13 @@
 """Search at /search/?q=: ranked full text on PostgreSQL, a plain fallback on other databases."""
 
 import datetime
+import importlib
+import io
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,8 +15,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.search import MAX_QUERY_LENGTH, add_snippets, clean_query, plain_text, query_terms
+from config.settings import default_search_config
 from tests.articles.test_admin import edit_in_admin, staff_member
 from tests.factories import ArticleFactory, CategoryFactory, ExpertFactory
+from tests.test_config import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +65,12 @@ HOSTILE_QUERIES = [
     "word " * 2_000,
     '"' * 500,
 ]
+
+
+@pytest.fixture
+def english(settings):
+    """Stemming as on an English-language site, whatever LANGUAGE_CODE the tests run with."""
+    settings.SEARCH_CONFIG = "english"
 
 
 def days_ago(days):
@@ -405,6 +418,200 @@ def test_vector_follows_a_renamed_expert_and_category(client):
     assert found("Sadeghi") == [match]
     assert found("energy") == []
     assert found("grid") == [match]
+
+
+# PostgreSQL: stemming (SEARCH_CONFIG) -------------------------------------------------------
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("sanction", "New sanctions on Iranian oil exports"),
+        ("negotiating", "Negotiations resume in Vienna"),
+        ("negotiations", "Negotiating a ceasefire"),
+    ],
+)
+def test_a_word_finds_its_other_forms(english, query, title):
+    match = article(title=title)
+    article(title="Regional outlook")
+
+    assert found(query) == [match]
+
+
+@postgresql_only
+def test_persian_and_arabic_words_are_kept_by_the_english_stemmer(english):
+    mixed = article(title="Sanctions on Iran: تحریم‌های ایران و العقوبات")
+    persian = article(title="سیاست خارجی ایران")
+    arabic = article(title="السياسة الخارجية للسعودية")
+
+    assert found("sanction") == [mixed]
+    assert found("تحریم‌های") == [mixed]
+    assert set(found("ایران")) == {mixed, persian}
+    assert found("العقوبات") == [mixed]
+    assert found("سیاست") == [persian]
+    assert found("الخارجية") == [arabic]
+
+
+@postgresql_only
+@pytest.mark.parametrize("config", ["english", "french", "arabic", "simple"])
+def test_persian_and_arabic_words_are_found_with_every_configuration(settings, config):
+    settings.SEARCH_CONFIG = config
+    persian = article(title="سیاست خارجی ایران")
+    arabic = article(title="السياسة الخارجية للسعودية")
+
+    assert found("سیاست خارجی") == [persian]
+    assert found("الخارجية") == [arabic]
+
+
+@postgresql_only
+def test_snippet_marks_the_stemmed_word_as_written(client, english):
+    article(lead="The new sanctions hit oil exports.")
+    article(lead="Negotiations resume; the negotiators met twice.")
+
+    sanctions = search(client, "sanction").content.decode()
+    negotiations = search(client, "negotiating").content.decode()
+
+    assert "<mark>sanctions</mark> hit oil exports." in sanctions
+    assert "<mark>Negotiations</mark> resume" in negotiations
+
+
+@postgresql_only
+def test_snippet_marks_a_persian_word(client, english):
+    article(lead="Sanctions on Iran: تحریم‌های ایران و العقوبات")
+
+    content = search(client, "ایران").content.decode()
+
+    assert "<mark>ایران</mark>" in content
+
+
+@postgresql_only
+def test_quotes_or_and_excluded_words_are_stemmed_too(english):
+    phrase = article(title="Oil prices climb")
+    article(title="Prices of oil climb")
+    sanctions = article(title="Oil prices and sanctions")
+    embargo = article(title="An embargo on grain")
+
+    assert set(found('"oil price"')) == {phrase, sanctions}
+    assert found('"oil price" -sanction') == [phrase]
+    assert set(found("sanction or embargoes")) == {sanctions, embargo}
+
+
+@postgresql_only
+def test_rebuild_command_recomputes_the_vectors_with_the_setting(settings, english):
+    match = article(title="New sanctions on Iranian oil exports")
+    assert found("sanction") == [match]
+
+    settings.SEARCH_CONFIG = "simple"
+    assert found("sanction") == [match]  # the stored vector is still stemmed
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+
+    assert "Refreshed the search vectors of 1 article(s)" in out.getvalue()
+    assert "'simple'" in out.getvalue()
+    assert found("sanction") == []
+    assert found("sanctions") == [match]
+
+
+@postgresql_only
+def test_rebuild_command_works_in_batches_and_includes_drafts(settings, english):
+    articles = [article(title=f"Pipeline sanctions {n}") for n in range(4)]
+    draft = article(title="Pipeline sanctions draft", draft=True)
+
+    settings.SEARCH_CONFIG = "simple"
+    out = io.StringIO()
+    call_command("rebuild_search_index", "--batch-size", "2", stdout=out)
+
+    assert "Refreshed the search vectors of 5 article(s)" in out.getvalue()
+    assert found("sanction") == []
+    assert set(found("sanctions")) == set(articles)
+    drafts = Article.objects.filter(pk=draft.pk)
+    assert list(drafts.search("sanction")) == []
+    assert list(drafts.search("sanctions")) == [draft]
+
+
+@postgresql_only
+def test_migration_recomputes_the_vectors_with_the_setting(settings, english):
+    match = article(title="New sanctions on Iranian oil exports")
+    migration = importlib.import_module("articles.migrations.0005_rebuild_search_vectors")
+
+    settings.SEARCH_CONFIG = "simple"
+    migration.rebuild_search_vectors(apps, SimpleNamespace(connection=connection))
+
+    assert found("sanction") == []
+    assert found("sanctions") == [match]
+
+
+def test_rebuild_command_refuses_an_empty_batch():
+    with pytest.raises(CommandError, match="--batch-size"):
+        call_command("rebuild_search_index", "--batch-size", "0")
+
+
+@fallback_only
+def test_rebuild_command_has_nothing_to_do_without_postgresql():
+    article(title="Pipeline politics")
+    out = io.StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    assert "Nothing to rebuild" in out.getvalue()
+
+
+# The setting -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language_code", "config"),
+    [
+        ("en", "english"),
+        ("en-us", "english"),
+        ("en_GB", "english"),
+        ("fr", "french"),
+        ("de", "german"),
+        ("es", "spanish"),
+        ("it", "italian"),
+        ("pt-br", "portuguese"),
+        ("nl", "dutch"),
+        ("ru", "russian"),
+        ("tr", "turkish"),
+        ("ar", "arabic"),
+        ("fa", "simple"),
+        ("zh-hans", "simple"),
+        ("", "simple"),
+    ],
+)
+def test_default_search_config_follows_the_language(language_code, config):
+    assert default_search_config(language_code) == config
+
+
+CONFIG_CODE = "from django.conf import settings; print(settings.SEARCH_CONFIG)"
+
+
+@pytest.mark.parametrize(
+    ("variables", "config"),
+    [
+        ({"LANGUAGE_CODE": "fr", "SEARCH_CONFIG": ""}, "french"),
+        ({"LANGUAGE_CODE": "fa", "SEARCH_CONFIG": ""}, "simple"),
+        ({"LANGUAGE_CODE": "en", "SEARCH_CONFIG": "simple"}, "simple"),
+    ],
+)
+def test_search_config_setting_defaults_to_the_language(variables, config):
+    result = run_django({"DEBUG": "true", **variables}, CONFIG_CODE)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == config
+
+
+@pytest.mark.parametrize(
+    "value", ["English", "pg_catalog.english", "english'); DROP TABLE x; --", "français"]
+)
+def test_bad_search_config_refuses_to_start(value):
+    result = run_django({"DEBUG": "true", "SEARCH_CONFIG": value})
+
+    assert result.returncode != 0
+    assert "SEARCH_CONFIG must be the name of a PostgreSQL text search configuration" in (
+        result.stderr
+    )
 
 
 # The fallback (SQLite) ---------------------------------------------------------------------
