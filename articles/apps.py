@@ -7,10 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from django.core import checks
         from django.db.models.signals import m2m_changed
         from taggit.models import Tag, TaggedItem
 
-        from articles import pagecache
+        from articles import pagecache, search
         from articles.models import Article, Byline, Category, Expert
 
         # What the public pages show of these changes with them (articles/pagecache.py).
@@ -22,6 +23,7 @@ class ArticlesConfig(AppConfig):
                 dispatch_uid=f"pagecache.{field.name}",
             )
         pagecache.register_clock(next_publication)
+        checks.register(search.check_search_config, checks.Tags.database)
 
 
 def next_publication():

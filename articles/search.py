@@ -41,6 +41,7 @@ from html.parser import HTMLParser
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core import checks
 from django.db import connections
 from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Concat, Left
@@ -82,6 +83,32 @@ def is_full_text(queryset):
 def search_config():
     """The text search configuration of the vectors and the queries (``SEARCH_CONFIG``)."""
     return settings.SEARCH_CONFIG
+
+
+def check_search_config(databases=None, **kwargs):
+    """System check (database): PostgreSQL knows ``SEARCH_CONFIG``.
+
+    Run by ``migrate`` and ``check --database``, so a misspelt configuration
+    stops a deployment instead of failing the first reader who searches.
+    """
+    errors = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [search_config()])
+            known = cursor.fetchone() is not None
+        if not known:
+            errors.append(
+                checks.Error(
+                    f"PostgreSQL has no text search configuration {search_config()!r}.",
+                    hint="Set SEARCH_CONFIG to one that `\\dF` lists in psql, such as 'english' "
+                    "or 'simple'.",
+                    id="articles.E001",
+                )
+            )
+    return errors
 
 
 # Reading text ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core import checks
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import MAX_QUERY_LENGTH, add_snippets, clean_query, plain_text, query_terms
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    add_snippets,
+    check_search_config,
+    clean_query,
+    plain_text,
+    query_terms,
+)
 from config.settings import default_search_config
 from tests.articles.test_admin import edit_in_admin, staff_member
 from tests.factories import ArticleFactory, CategoryFactory, ExpertFactory
@@ -540,6 +548,25 @@ def test_migration_recomputes_the_vectors_with_the_setting(settings, english):
 
     assert found("sanction") == []
     assert found("sanctions") == [match]
+
+
+@postgresql_only
+@pytest.mark.parametrize(("config", "errors"), [("english", []), ("klingon", ["articles.E001"])])
+def test_database_check_refuses_a_configuration_postgresql_lacks(settings, config, errors):
+    settings.SEARCH_CONFIG = config
+
+    found_errors = check_search_config(databases=["default"])
+
+    assert [error.id for error in found_errors] == errors
+
+
+def test_the_check_is_run_with_the_database_checks(settings):
+    settings.SEARCH_CONFIG = "klingon"
+
+    run = checks.run_checks(tags=[checks.Tags.database], databases=["default"])
+
+    expected = ["articles.E001"] if ON_POSTGRESQL else []
+    assert [error.id for error in run if error.id.startswith("articles.")] == expected
 
 
 def test_rebuild_command_refuses_an_empty_batch():
