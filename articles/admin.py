@@ -32,31 +32,52 @@ COMMENT_PENDING = "pending"
 TAG_SUGGESTIONS = 20
 
 
+class IndexedNameAdmin(admin.ModelAdmin):
+    """The admin of a model whose names are part of its articles' search vectors.
+
+    Renaming or deleting one refreshes the vectors of the articles it was on,
+    so that search finds them by the new name, and no longer by the old one.
+    """
+
+    articles_field = None  # the Article relation: "categories" or "experts"
+
+    def articles_of(self, objects):
+        """The articles linked to ``objects``, by id: still found once the links are gone."""
+        linked = Article.objects.filter(**{f"{self.articles_field}__in": objects})
+        return Article.objects.filter(pk__in=list(linked.values_list("pk", flat=True).distinct()))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            self.articles_of([obj]).update_search_vectors()
+
+    def delete_model(self, request, obj):
+        # Found before the deletion takes the links with it.
+        articles = self.articles_of([obj])
+        super().delete_model(request, obj)
+        articles.update_search_vectors()
+
+    def delete_queryset(self, request, queryset):
+        articles = self.articles_of(queryset)
+        super().delete_queryset(request, queryset)
+        articles.update_search_vectors()
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(IndexedNameAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # Category names are part of the articles' search vectors.
-            Article.objects.filter(categories=obj).update_search_vectors()
+    articles_field = "categories"
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(IndexedNameAdmin):
     list_display = ["name", "title"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "title"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # Expert names are part of the articles' search vectors.
-            Article.objects.filter(experts=obj).update_search_vectors()
+    articles_field = "experts"
 
 
 class PublicationFilter(admin.SimpleListFilter):

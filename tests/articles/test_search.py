@@ -428,6 +428,39 @@ def test_vector_follows_a_renamed_expert_and_category(client):
     assert found("grid") == [match]
 
 
+@postgresql_only
+def test_vector_forgets_a_deleted_expert_and_category(admin_client):
+    expert = ExpertFactory(name="Leila Farahani")
+    category = CategoryFactory(name="Energy security")
+    match = article(title="Grid outlook", experts=[expert], categories=[category])
+    assert found("Farahani") == found("energy") == [match]
+
+    for model, obj in [("expert", expert), ("category", category)]:
+        url = reverse(f"admin:articles_{model}_delete", args=[obj.pk])
+        assert admin_client.post(url, {"post": "yes"}).status_code == 302
+
+    assert found("Farahani") == []
+    assert found("energy") == []
+    assert found("grid") == [match]
+
+
+@postgresql_only
+def test_vector_forgets_categories_deleted_from_the_list(admin_client):
+    first, second = CategoryFactory(name="Energy security"), CategoryFactory(name="Water")
+    match = article(title="Grid outlook", categories=[first, second])
+    other = article(title="Dams", categories=[second])
+
+    response = admin_client.post(
+        reverse("admin:articles_category_changelist"),
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert found("energy") == found("water") == []
+    assert found("grid") == [match]
+    assert found("dams") == [other]
+
+
 # PostgreSQL: stemming (SEARCH_CONFIG) -------------------------------------------------------
 
 
