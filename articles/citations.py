@@ -4,9 +4,11 @@ Everything here is a pure function of an article (with its bylines, categories
 and tags already loaded) and of the few facts that are not stored on it: its
 absolute URL, the site's name and the day the reader retrieves it.
 
-Experts have a single ``name``; ``split_name`` turns it into given and family
+Experts have a display ``name``; ``split_name`` turns it into given and family
 names with a plain rule (the last word is the family name, with any lowercase
-particle before it such as "van" or "al", and a trailing "Jr." kept apart).
+particle before it such as "van" or "al", and a trailing "Jr." kept apart),
+unless the editor filled in the expert's ``family_name`` for the names that
+rule gets wrong ("García Márquez", "Xi Jinping").
 """
 
 import re
@@ -55,8 +57,21 @@ class PersonName(NamedTuple):
         return f"{name}, {self.suffix}" if self.suffix else name
 
 
-def split_name(full_name):
-    """Given and family names of an expert's display name ("Doe, Jane" is read as such too)."""
+def split_name(full_name, family_name=""):
+    """Given and family names of an expert's display name ("Doe, Jane" is read as such too).
+
+    ``family_name``, when given, is taken as it is: the rest of the name is the
+    given name ("Xi Jinping" with "Xi" is "Xi, Jinping").
+    """
+    if family := " ".join(family_name.split()):
+        words = full_name.split()
+        family_words = family.split()
+        for start in range(len(words) - len(family_words) + 1):
+            if words[start : start + len(family_words)] == family_words:
+                del words[start : start + len(family_words)]
+                break
+        suffix = words.pop() if len(words) > 1 and words[-1].casefold() in SUFFIXES else ""
+        return PersonName(given=" ".join(words).rstrip(","), family=family, suffix=suffix)
     if "," in full_name:
         family, _comma, given = full_name.partition(",")
         return PersonName(given=" ".join(given.split()), family=" ".join(family.split()))
@@ -90,7 +105,10 @@ def citation_for(article, *, url, site_name, language):
     """The ``Citation`` of ``article``; its bylines and tags are read as loaded (prefetched)."""
     return Citation(
         title=article.title,
-        authors=[split_name(byline.expert.name) for byline in article.bylines.all()],
+        authors=[
+            split_name(byline.expert.name, byline.expert.family_name)
+            for byline in article.bylines.all()
+        ],
         published=timezone.localtime(article.published_at).date(),
         url=url,
         site_name=site_name,

@@ -53,6 +53,15 @@ class Category(models.Model):
 
 class Expert(models.Model):
     name = models.CharField(_("name"), max_length=150)
+    family_name = models.CharField(
+        _("family name"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "For citations, when it is not the last word of the name (with “van”, “al”… "
+            "before it): e.g. “García Márquez”, or “Xi” in “Xi Jinping”."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     title = models.CharField(
         _("title"),

@@ -107,6 +107,37 @@ class TestNames:
         assert person.inverted() == inverted
         assert person.apa() == apa
 
+    @pytest.mark.parametrize(
+        ("name", "family", "inverted", "apa"),
+        [
+            (
+                "Gabriel García Márquez",
+                "García Márquez",
+                "García Márquez, Gabriel",
+                "García Márquez, G.",
+            ),
+            ("Xi Jinping", "Xi", "Xi, Jinping", "Xi, J."),
+            ("Martin Luther King Jr.", "King", "King, Martin Luther, Jr.", "King, M. L., Jr."),
+            ("Ana  Maria   de Souza", " de  Souza ", "de Souza, Ana Maria", "de Souza, A. M."),
+            ("Plato", "Plato", "Plato", "Plato"),
+        ],
+    )
+    def test_family_name_given_by_the_editor(self, name, family, inverted, apa):
+        person = citations.split_name(name, family)
+
+        assert person.inverted() == inverted
+        assert person.apa() == apa
+
+    def test_family_name_reaches_scholar_bibtex_and_the_reference(self, client):
+        make_article([ExpertFactory(name="Gabriel García Márquez", family_name="García Márquez")])
+
+        page = client.get("/articles/greater-role/").text
+        bibtex = client.get("/articles/greater-role/cite.bib").content.decode()
+
+        assert Head(page).all("citation_author") == ["García Márquez, Gabriel"]
+        assert "García Márquez, G. (2021" in page
+        assert "García Márquez, Gabriel" in bibtex
+
 
 class TestScholarMetaTags:
     def test_tags_with_authors_in_byline_order(self, client):
