@@ -31,6 +31,16 @@ def query_form(url, name):
     return values[0] if values and values[0].isascii() and values[0].isdigit() else None
 
 
+def wordpress_id(text):
+    """The WordPress id (of a user, a term, a post) written as ``text``, or None for no id.
+
+    Ids are positive; a value that is not ASCII digits, or too long for one, is no id.
+    """
+    if text.isascii() and text.isdigit() and len(text) <= 18 and int(text) > 0:
+        return int(text)
+    return None
+
+
 def unique_slug(model, base, *, max_length, exclude_pk=None):
     """``base``, or ``base-2``, ``base-3``…: the first slug no other ``model`` row has.
 

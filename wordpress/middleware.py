@@ -1,11 +1,8 @@
 from django.http import HttpResponsePermanentRedirect
 from django.utils.encoding import escape_uri_path
 
-from wordpress import archives
+from wordpress import archives, query_forms
 from wordpress.models import LegacyURL
-
-# The query forms of a WordPress address that the home page answered.
-QUERY_FORMS = ("p", "page_id")
 
 
 class LegacyURLMiddleware:
@@ -13,21 +10,22 @@ class LegacyURLMiddleware:
 
     It acts on a 404 (an old permalink such as ``/2018/10/20/slug/``, an old
     archive such as ``/author/jane/feed/``), as Django's redirects app does, and
-    on ``/?p=123`` or ``/?page_id=2``, which would otherwise show the home page.
-    Any other request costs no query, and a 404 at most one.
+    on the home page's WordPress query strings (``/?p=123``, ``/?s=words``,
+    ``/?cat=3&feed=rss2``: see ``query_forms``), which would otherwise show the
+    home page. Any other request costs no query, and a 404 at most one.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and request.path_info == "/":
-            for name in QUERY_FORMS:
-                value = request.GET.get(name, "")
-                if value.isascii() and value.isdigit():
-                    target = LegacyURL.objects.target_of(f"/?{name}={int(value)}")
-                    if target:
-                        return HttpResponsePermanentRedirect(target)
+        if (
+            request.method in ("GET", "HEAD")
+            and request.path_info == "/"
+            and request.GET
+            and (target := query_forms.target(request.GET))
+        ):
+            return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
         if (
             response.status_code == 404

@@ -92,8 +92,9 @@ class LegacyURL(models.Model):
 
     ``old_path`` is the decoded path of the old permalink (``/2018/10/20/slug/``),
     the query form WordPress also answers (``/?p=123``, ``/?page_id=2``), or the
-    address of an author, category or tag archive (``/author/jane/``), whose feed
-    and pages follow it (see ``archives``).
+    address of an author, category or tag archive (``/author/jane/``, also by id:
+    ``/?author=2``, ``/?cat=3``), whose feed and pages follow it (see ``archives``
+    and ``query_forms``).
     """
 
     old_path = models.CharField(_("old address"), max_length=500, unique=True)

@@ -70,6 +70,8 @@ class Report:
     redirects: Counter = field(default_factory=Counter)
     # "author", "category" or "tag" → how many of the redirects are old archives of that kind
     archive_redirects: Counter = field(default_factory=Counter)
+    # "author" or "category" → how many of the redirects are ``/?author=N`` or ``/?cat=N``
+    query_redirects: Counter = field(default_factory=Counter)
     attachments: dict = field(default_factory=dict)
     MAX_EXAMPLES = 10
 
@@ -112,6 +114,11 @@ class Report:
                 f"{count} {kind}" for kind, count in sorted(self.archive_redirects.items())
             )
             lines.append(f"  of which archives (with their feeds and pages): {archives}")
+        if self.query_redirects:
+            queries = ", ".join(
+                f"{count} {kind}" for kind, count in sorted(self.query_redirects.items())
+            )
+            lines.append(f"  of which query forms (/?author=N, /?cat=N): {queries}")
         for title, entries in (("Skipped", self.skipped), ("Notes", self.notes)):
             if entries:
                 lines += ["", f"{title}:"]

@@ -4,7 +4,8 @@ Authors become experts, matched by their login; categories and tags become
 ours, each remembered by its WordPress slug. Categories are flat in Tribune:
 once every category is known, a child's description records its parent.
 At the end, every old archive address that changed (an author's, a nested
-category's, a tag whose slug is not ours) redirects to the new listing.
+category's, a tag whose slug is not ours) redirects to the new listing, and so
+do the query forms WordPress answers by id (``/?author=2``, ``/?cat=3``).
 """
 
 import html
@@ -13,8 +14,9 @@ from urllib.parse import unquote
 
 from taggit.models import Tag
 
+from articles.citations import split_name
 from articles.models import Category, Expert
-from wordpress.fields import unique_slug
+from wordpress.fields import unique_slug, wordpress_id
 from wordpress.models import ImportedObject
 from wordpress.text import clean_line, make_slug, strip_invisible, truncate, user_nicename
 
@@ -22,6 +24,19 @@ TOP_NEWS_SLUG = "top-news"
 TOP_NEWS_NAME = "Top news"
 # WordPress logins: what sanitize_user() keeps in strict mode.
 LOGIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _.-@")
+
+
+def family_name_for_citations(name, author):
+    """The author's last name, when it is in ``name`` but citations would not find it there.
+
+    "Gabriel García Márquez" with the last name "García Márquez": citations would
+    take "Márquez" alone. Empty when the usual rule already gets it right, or when
+    the last name is not part of the name shown.
+    """
+    family = " ".join(clean_line(html.unescape(author.last_name)).split())[:150]
+    if not family or f" {family} " not in f" {' '.join(name.split())} ":
+        return ""
+    return "" if split_name(name).family == family else family
 
 
 @dataclass
@@ -34,6 +49,7 @@ class CategoryInfo:
     owned: bool = True  # made by an import (not an existing category matched by slug)
     outcome: str = "created"
     status: str = "declared"
+    term_id: int | None = None  # WordPress's id of a declared category, for ``/?cat=N``
 
 
 class TaxonomyMixin:
@@ -43,8 +59,8 @@ class TaxonomyMixin:
 
     def import_author(self, author):
         self.declared_logins.add(author.login)
-        if author.id.isascii() and author.id.isdigit():
-            self.author_ids.setdefault(author.login, int(author.id))
+        if (user_id := wordpress_id(author.id)) is not None:
+            self.author_ids.setdefault(author.login, user_id)
         self.report.found("authors", "declared")
         self.expert_for(author.login, author=author, status="declared")
 
@@ -61,6 +77,8 @@ class TaxonomyMixin:
         expert = self.mapped(ImportedObject.Kind.AUTHOR, login, Expert)
         created = expert is None
         values = {"name": name}
+        if author is not None and (family := family_name_for_citations(name, author)):
+            values["family_name"] = family
         if created:
             expert = Expert()
             base = make_slug(login, name, max_length=140) or "author"
@@ -135,6 +153,7 @@ class TaxonomyMixin:
             owned=owned or created,
             outcome=outcome,
             status=status,
+            term_id=wordpress_id(term.id) if term else None,
         )
         return category.pk
 
@@ -190,6 +209,7 @@ class TaxonomyMixin:
         """Redirect the old author, category and tag archives whose address changed.
 
         One row for each: its feed and numbered pages follow it (``archives``).
+        The query forms naming an author or a category by id get a row each too.
         """
         for kind, targets in (
             ("author", self.author_archives()),
@@ -198,6 +218,12 @@ class TaxonomyMixin:
         ):
             if recorded := self.save_legacy_urls(targets):
                 self.report.archive_redirects[kind] += recorded
+        for kind, targets in (
+            ("author", self.author_queries()),
+            ("category", self.category_queries()),
+        ):
+            if recorded := self.save_legacy_urls(targets):
+                self.report.query_redirects[kind] += recorded
 
     def author_archives(self):
         """``/author/<nicename>/`` of every author, as WordPress named them.
@@ -241,6 +267,21 @@ class TaxonomyMixin:
             old_path = f"/tag/{strip_invisible(unquote(key))}/"
             if pk in slugs and old_path != f"/tag/{slugs[pk]}/":
                 targets[old_path] = {"tag_id": pk}
+        return targets
+
+    def author_queries(self):
+        """``/?author=<user id>`` of every declared author with an id."""
+        targets = {}
+        for login, user_id in self.author_ids.items():
+            targets.setdefault(f"/?author={user_id}", {"expert_id": self.experts[login]})
+        return targets
+
+    def category_queries(self):
+        """``/?cat=<term id>`` of every declared category with an id."""
+        targets = {}
+        for info in self.categories.values():
+            if info.term_id is not None:
+                targets.setdefault(f"/?cat={info.term_id}", {"category_id": info.pk})
         return targets
 
     def top_news_category(self):

@@ -61,6 +61,7 @@ class Term:
     name: str
     parent: str = ""
     description: str = ""
+    id: str = ""  # the term id (``wp:term_id``, since WXR 1.1), which ``/?cat=N`` names
 
 
 @dataclass
@@ -254,6 +255,7 @@ def _category(element, ns):
     w = ns.w
     return Term(
         taxonomy="category",
+        id=_text(element, w("term_id")).strip(),
         slug=_text(element, w("category_nicename")),
         name=_text(element, w("cat_name")),
         parent=_text(element, w("category_parent")),
@@ -265,6 +267,7 @@ def _tag(element, ns):
     w = ns.w
     return Term(
         taxonomy="post_tag",
+        id=_text(element, w("term_id")).strip(),
         slug=_text(element, w("tag_slug")),
         name=_text(element, w("tag_name")),
         description=_text(element, w("tag_description")),
@@ -275,6 +278,7 @@ def _term(element, ns):
     w = ns.w
     return Term(
         taxonomy=_text(element, w("term_taxonomy")),
+        id=_text(element, w("term_id")).strip(),
         slug=_text(element, w("term_slug")),
         name=_text(element, w("term_name")),
         parent=_text(element, w("term_parent")),
