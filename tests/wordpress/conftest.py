@@ -27,6 +27,13 @@ def shared(path):
     return path
 
 
+def location(client, path, data=None):
+    """Where ``path`` (with the query ``data``) redirects to, permanently."""
+    response = client.get(path, data)
+    assert response.status_code == 301, (path, data)
+    return response["Location"]
+
+
 def table_counts():
     """The number of rows of every model's table: what "nothing was written" compares."""
     return {

@@ -14,7 +14,20 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Category, Expert
 from articles.pagecache import SHARED_CACHE_CONTROL
-from tests.wordpress.conftest import imported_for_module, table_counts
+from tests.wordpress import exports
+from tests.wordpress.conftest import imported_for_module, location, table_counts
+from tests.wordpress.exports import (
+    EUROPE,
+    NEWS,
+    NEWS_FA,
+    NEWS_PERSIAN,
+    TRADE,
+    TRADE_FA,
+    TRADE_PERSIAN,
+    author,
+    category,
+    tag,
+)
 from wordpress.archives import Form, form_of
 from wordpress.importer import import_export
 from wordpress.models import LegacyURL
@@ -22,75 +35,31 @@ from wordpress.text import user_nicename
 
 pytestmark = pytest.mark.django_db
 
-NEWS_FA = "اخبار"  # "news"
-TRADE_FA = "تجارت"  # "trade"
-
-
-def wordpress_slug(text):
-    """A slug as WordPress stores one with letters outside ASCII: lower-case percent-encoding."""
-    return quote(text).lower()
-
-
-def author(user_id, login, name):
-    return f"""
-    <wp:author><wp:author_id>{user_id}</wp:author_id><wp:author_login><![CDATA[{login}]]></wp:author_login>
-    <wp:author_display_name><![CDATA[{name}]]></wp:author_display_name></wp:author>"""
+SITE = "http://archives.example"
+EVERY_TERM = [NEWS, NEWS_PERSIAN, EUROPE, TRADE, TRADE_PERSIAN]
 
 
 def post(post_id, slug, creator, date, terms):
-    categories = "".join(
-        f'<category domain="{domain}" nicename="{nicename}"><![CDATA[{name}]]></category>'
-        for domain, nicename, name in terms
-    )
-    return f"""
-    <item>
-      <title>{slug.title()}</title>
-      <link>http://archives.example/{date[:10].replace("-", "/")}/{slug}/</link>
-      <dc:creator><![CDATA[{creator}]]></dc:creator>
-      {categories}
-      <content:encoded><![CDATA[<p>Text of {slug}.</p>]]></content:encoded>
-      <wp:post_id>{post_id}</wp:post_id>
-      <wp:post_date_gmt>{date}</wp:post_date_gmt>
-      <wp:post_name>{slug}</wp:post_name>
-      <wp:status>publish</wp:status>
-      <wp:post_type>post</wp:post_type>
-    </item>"""
+    link = f"{SITE}/{date[:10].replace('-', '/')}/{slug}/"
+    return exports.post(post_id, slug, creator, date, terms, link=link)
 
 
-NEWS = ("category", "news", "News")
-NEWS_PERSIAN = ("category", wordpress_slug(NEWS_FA), NEWS_FA)
-EUROPE = ("category", "europe", "Europe")
-TRADE = ("post_tag", "trade", "Trade")
-TRADE_PERSIAN = ("post_tag", wordpress_slug(TRADE_FA), TRADE_FA)
-EVERY_TERM = [NEWS, NEWS_PERSIAN, EUROPE, TRADE, TRADE_PERSIAN]
-
-EXPORT = f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"
-  xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
-  xmlns:content="http://purl.org/rss/1.0/modules/content/"
-  xmlns:dc="http://purl.org/dc/elements/1.1/"
-  xmlns:wp="http://wordpress.org/export/1.2/">
-<channel>
-  <title>Archives</title>
-  <link>http://archives.example</link>
-  <wp:wxr_version>1.2</wp:wxr_version>
-  <wp:base_site_url>http://archives.example</wp:base_site_url>
-  <wp:base_blog_url>http://archives.example</wp:base_blog_url>
-  {author(9, "john-smith", "Another John")}
-  {author(3, "John.Smith", "John Smith")}
-  {author(5, "jane@example.com", "Jane Roe")}
-  <wp:category><wp:category_nicename>news</wp:category_nicename><wp:cat_name>News</wp:cat_name></wp:category>
-  <wp:category><wp:category_nicename>{NEWS_PERSIAN[1]}</wp:category_nicename><wp:cat_name>{NEWS_FA}</wp:cat_name></wp:category>
-  <wp:category><wp:category_nicename>world</wp:category_nicename><wp:cat_name>World</wp:cat_name></wp:category>
-  <wp:category><wp:category_nicename>europe</wp:category_nicename><wp:category_parent>world</wp:category_parent><wp:cat_name>Europe</wp:cat_name></wp:category>
-  <wp:tag><wp:tag_slug>trade</wp:tag_slug><wp:tag_name>Trade</wp:tag_name></wp:tag>
-  <wp:tag><wp:tag_slug>{TRADE_PERSIAN[1]}</wp:tag_slug><wp:tag_name>{TRADE_FA}</wp:tag_name></wp:tag>
-  {post(1, "harbour-talks", "John.Smith", "2018-10-20 09:00:00", EVERY_TERM)}
-  {post(2, "grain-prices", "jane@example.com", "2018-10-22 09:00:00", [NEWS, TRADE])}
-  {post(3, "rail-freight", "john-smith", "2019-01-05 09:00:00", [EUROPE])}
-</channel>
-</rss>
-"""
+EXPORT = exports.export(
+    SITE,
+    "Archives",
+    author(9, "john-smith", "Another John"),
+    author(3, "John.Smith", "John Smith"),
+    author(5, "jane@example.com", "Jane Roe"),
+    category(None, "news", "News"),
+    category(None, NEWS_PERSIAN[1], NEWS_FA),
+    category(None, "world", "World"),
+    category(None, "europe", "Europe", parent="world"),
+    tag(None, "trade", "Trade"),
+    tag(None, TRADE_PERSIAN[1], TRADE_FA),
+    post(1, "harbour-talks", "John.Smith", "2018-10-20 09:00:00", EVERY_TERM),
+    post(2, "grain-prices", "jane@example.com", "2018-10-22 09:00:00", [NEWS, TRADE]),
+    post(3, "rail-freight", "john-smith", "2019-01-05 09:00:00", [EUROPE]),
+)
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +73,6 @@ def export(tmp_path_factory):
 def report(export, django_db_setup, django_db_blocker):
     """The export, imported once for the module (each test rolls back its own changes)."""
     yield from imported_for_module(export, django_db_blocker)
-
-
-def location(client, path):
-    response = client.get(path)
-    assert response.status_code == 301, path
-    return response["Location"]
 
 
 # Nicenames -------------------------------------------------------------------------------

@@ -3,35 +3,15 @@
 import pytest
 
 from articles.models import Expert
+from tests.wordpress import exports
+from tests.wordpress.exports import author
 from wordpress.importer import import_export
 
 pytestmark = pytest.mark.django_db
 
 
-def author(login, display, first, last):
-    return f"""
-    <wp:author><wp:author_id>2</wp:author_id>
-    <wp:author_login><![CDATA[{login}]]></wp:author_login>
-    <wp:author_display_name><![CDATA[{display}]]></wp:author_display_name>
-    <wp:author_first_name><![CDATA[{first}]]></wp:author_first_name>
-    <wp:author_last_name><![CDATA[{last}]]></wp:author_last_name></wp:author>"""
-
-
 def export_of(*authors):
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
-  xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
-  xmlns:wp="http://wordpress.org/export/1.2/">
-<channel>
-  <title>Names</title>
-  <link>http://names.example</link>
-  <wp:wxr_version>1.2</wp:wxr_version>
-  <wp:base_site_url>http://names.example</wp:base_site_url>
-  <wp:base_blog_url>http://names.example</wp:base_blog_url>
-  {"".join(authors)}
-</channel>
-</rss>
-"""
+    return exports.export("http://names.example", "Names", *authors)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +30,9 @@ def export_of(*authors):
 )
 def test_family_name_is_kept_where_citations_need_it(tmp_path, display, first, last, family_name):
     path = tmp_path / "names.xml"
-    path.write_text(export_of(author("someone", display, first, last)), encoding="utf-8")
+    path.write_text(
+        export_of(author(2, "someone", display, first=first, last=last)), encoding="utf-8"
+    )
 
     import_export(path)
 
@@ -61,7 +43,9 @@ def test_family_name_is_kept_where_citations_need_it(tmp_path, display, first, l
 
 def test_importing_again_keeps_a_family_name_the_editor_set(tmp_path):
     path = tmp_path / "names.xml"
-    path.write_text(export_of(author("jroe", "Jane Roe", "Jane", "Roe")), encoding="utf-8")
+    path.write_text(
+        export_of(author(2, "jroe", "Jane Roe", first="Jane", last="Roe")), encoding="utf-8"
+    )
     import_export(path)
     Expert.objects.update(family_name="Roe-Smith")
 

@@ -18,93 +18,49 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from articles.models import Category, Expert
-from tests.wordpress.conftest import imported_for_module, table_counts
+from tests.wordpress import exports
+from tests.wordpress.conftest import imported_for_module, location, table_counts
+from tests.wordpress.exports import (
+    EUROPE,
+    NEWS,
+    NEWS_FA,
+    NEWS_PERSIAN,
+    TRADE,
+    TRADE_FA,
+    TRADE_PERSIAN,
+    author,
+    category,
+    tag,
+)
 from wordpress.importer import import_export
 from wordpress.models import LegacyURL
 
 pytestmark = pytest.mark.django_db
 
-NEWS_FA = "اخبار"  # "news"
-TRADE_FA = "تجارت"  # "trade"
 MIDDLEWARE = "wordpress.middleware.LegacyURLMiddleware"
-
-
-def wordpress_slug(text):
-    """A slug as WordPress stores one with letters outside ASCII: lower-case percent-encoding."""
-    return quote(text).lower()
-
-
-def author(user_id, login, name):
-    return f"""
-    <wp:author><wp:author_id>{user_id}</wp:author_id><wp:author_login><![CDATA[{login}]]></wp:author_login>
-    <wp:author_display_name><![CDATA[{name}]]></wp:author_display_name></wp:author>"""
-
-
-def category(term_id, slug, name, parent=""):
-    return f"""
-    <wp:category><wp:term_id>{term_id}</wp:term_id><wp:category_nicename>{slug}</wp:category_nicename>
-    <wp:category_parent>{parent}</wp:category_parent><wp:cat_name><![CDATA[{name}]]></wp:cat_name></wp:category>"""
-
-
-def tag(term_id, slug, name):
-    return f"""
-    <wp:tag><wp:term_id>{term_id}</wp:term_id><wp:tag_slug>{slug}</wp:tag_slug>
-    <wp:tag_name><![CDATA[{name}]]></wp:tag_name></wp:tag>"""
+SITE = "http://queries.example"
 
 
 def post(post_id, slug, creator, date, terms):
-    categories = "".join(
-        f'<category domain="{domain}" nicename="{nicename}"><![CDATA[{name}]]></category>'
-        for domain, nicename, name in terms
-    )
-    return f"""
-    <item>
-      <title>{slug.title()}</title>
-      <link>http://queries.example/?p={post_id}</link>
-      <dc:creator><![CDATA[{creator}]]></dc:creator>
-      {categories}
-      <content:encoded><![CDATA[<p>Text of {slug}.</p>]]></content:encoded>
-      <wp:post_id>{post_id}</wp:post_id>
-      <wp:post_date_gmt>{date}</wp:post_date_gmt>
-      <wp:post_name>{slug}</wp:post_name>
-      <wp:status>publish</wp:status>
-      <wp:post_type>post</wp:post_type>
-    </item>"""
+    return exports.post(post_id, slug, creator, date, terms, link=f"{SITE}/?p={post_id}")
 
 
-NEWS = ("category", "news", "News")
-NEWS_PERSIAN = ("category", wordpress_slug(NEWS_FA), NEWS_FA)
-EUROPE = ("category", "europe", "Europe")
-TRADE = ("post_tag", "trade", "Trade")
-TRADE_PERSIAN = ("post_tag", wordpress_slug(TRADE_FA), TRADE_FA)
-
-EXPORT = f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"
-  xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
-  xmlns:content="http://purl.org/rss/1.0/modules/content/"
-  xmlns:dc="http://purl.org/dc/elements/1.1/"
-  xmlns:wp="http://wordpress.org/export/1.2/">
-<channel>
-  <title>Queries</title>
-  <link>http://queries.example</link>
-  <wp:wxr_version>1.2</wp:wxr_version>
-  <wp:base_site_url>http://queries.example</wp:base_site_url>
-  <wp:base_blog_url>http://queries.example</wp:base_blog_url>
-  {author(2, "jane", "Jane Roe")}
-  {author(7, "john", "John Smith")}
-  {category(3, "news", "News")}
-  {category(4, NEWS_PERSIAN[1], NEWS_FA)}
-  {category(5, "world", "World")}
-  {category(6, "europe", "Europe", parent="world")}
-  {tag(8, "trade", "Trade")}
-  {tag(9, TRADE_PERSIAN[1], TRADE_FA)}
-  {post(11, "harbour-talks", "jane", "2018-10-20 09:00:00", [NEWS, NEWS_PERSIAN, TRADE_PERSIAN])}
-  {post(12, "grain-prices", "jane", "2018-10-22 09:00:00", [NEWS, TRADE])}
-  {post(13, "rail-freight", "jane", "2019-01-05 09:00:00", [EUROPE, TRADE])}
-  {post(14, "port-fees", "john", "2019-02-01 09:00:00", [NEWS, TRADE])}
-</channel>
-</rss>
-"""
+EXPORT = exports.export(
+    SITE,
+    "Queries",
+    author(2, "jane", "Jane Roe"),
+    author(7, "john", "John Smith"),
+    category(3, "news", "News"),
+    category(4, NEWS_PERSIAN[1], NEWS_FA),
+    category(5, "world", "World"),
+    category(6, "europe", "Europe", parent="world"),
+    tag(8, "trade", "Trade"),
+    tag(9, TRADE_PERSIAN[1], TRADE_FA),
+    post(11, "harbour-talks", "jane", "2018-10-20 09:00:00", [NEWS, NEWS_PERSIAN, TRADE_PERSIAN]),
+    post(12, "grain-prices", "jane", "2018-10-22 09:00:00", [NEWS, TRADE]),
+    post(13, "rail-freight", "jane", "2019-01-05 09:00:00", [EUROPE, TRADE]),
+    post(14, "port-fees", "john", "2019-02-01 09:00:00", [NEWS, TRADE]),
+)
 
 
 @pytest.fixture(scope="module")
@@ -124,12 +80,6 @@ def report(export, django_db_setup, django_db_blocker):
 def one_per_page(settings):
     """One article a page, so that every numbered page of the export's listings exists."""
     settings.ARTICLES_PER_PAGE = 1
-
-
-def location(client, path, data=None):
-    response = client.get(path, data)
-    assert response.status_code == 301, (path, data)
-    return response["Location"]
 
 
 def lands(client, address):
