@@ -115,7 +115,7 @@ class CategoryFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return latest(Article.objects.published().filter(categories=obj))
+        return latest(Article.objects.published().filed_under(obj))
 
 
 class ExpertFeed(LatestArticlesFeed):
@@ -134,7 +134,7 @@ class ExpertFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return latest(Article.objects.published().filter(experts=obj))
+        return latest(Article.objects.published().signed_by(obj))
 
 
 def latest(articles):

@@ -109,7 +109,7 @@ class CategoryView(PublishedArticlesMixin, generic.ListView):
 
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(categories=self.category)
+        return super().get_queryset().filed_under(self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
@@ -120,7 +120,7 @@ class TagView(PublishedArticlesMixin, generic.ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -131,7 +131,7 @@ class ExpertView(PublishedArticlesMixin, generic.ListView):
 
     def get_queryset(self):
         self.expert = get_object_or_404(Expert, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(experts=self.expert)
+        return super().get_queryset().signed_by(self.expert)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(expert=self.expert, **kwargs)
