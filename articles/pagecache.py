@@ -176,6 +176,29 @@ def cache_public(view=None, *, query=("page",)):
     return wrapped
 
 
+def remembered(name, compute):
+    """``compute()``, kept in the cache under the current content version.
+
+    For what is costly and changes only with the content, such as the number
+    of articles in a listing: any change that could alter it replaces the
+    version, so a value kept under the current one is always right. Computed
+    every time when the page cache is off or the cache cannot be reached.
+    """
+    if not settings.PAGE_CACHE:
+        return compute()
+    try:
+        version = current_version(_cache_call(cache.get, VERSION_KEY))
+        key = f"pagecache:value:{version.token}:{hashlib.sha256(name.encode()).hexdigest()}"
+        value = _cache_call(cache.get, key)
+    except CacheUnavailable:
+        return compute()
+    if value is None:
+        value = compute()
+        with contextlib.suppress(CacheUnavailable):
+            _cache_call(cache.set, key, value, settings.PAGE_CACHE_TIMEOUT)
+    return value
+
+
 @dataclass(frozen=True)
 class CachedPage:
     version: str  # the token of the content version it was rendered under

@@ -3,17 +3,34 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import citations, search, seo
+from articles import citations, pagecache, search, seo
 from articles.models import Article, Category, Expert, SlugRedirect
 
 TOP_NEWS_SLUG = "top-news"
 TOP_NEWS_COUNT = 3
 RECENT_COUNT = 5
+
+
+class ListingPaginator(Paginator):
+    """A paginator that counts a listing's articles once per content version.
+
+    Counting a popular tag's thousands of articles costs more than the rest of
+    its page; every page of the listing, and every reader, shares the count.
+    """
+
+    def __init__(self, *args, listing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.listing = listing
+
+    @cached_property
+    def count(self):
+        return pagecache.remembered(f"count:{self.listing}", lambda: Paginator.count.func(self))
 
 
 class PublishedArticlesMixin:
@@ -23,9 +40,14 @@ class PublishedArticlesMixin:
     """
 
     allow_empty = True
+    paginator_class = ListingPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The listing is named by its address, without the page number.
+        return self.paginator_class(queryset, per_page, listing=self.request.path, **kwargs)
 
     def get_queryset(self):
         return Article.objects.published().for_listing()

@@ -460,6 +460,63 @@ def test_other_forms_without_a_token_get_the_plain_refusal():
     assert "Confirm your comment" not in response.text
 
 
+# Listing counts --------------------------------------------------------------------------
+
+
+def counts_in(client, url):
+    """The page, and how many times its render counted the listing's articles."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, sum(
+        'COUNT(*) AS "__count"' in query["sql"] for query in queries.captured_queries
+    )
+
+
+@pytest.fixture
+def analysis(settings):
+    """A category of five articles, two a page."""
+    settings.ARTICLES_PER_PAGE = 2
+    category = CategoryFactory(slug="analysis")
+    for _ in range(5):
+        ArticleFactory(categories=[category])
+    return category
+
+
+def test_a_listing_is_counted_once_for_all_its_pages_and_readers(analysis):
+    reader = Client()
+    reader.cookies["comment_author"] = "x"  # rendered for this reader, not from the cache
+
+    first, counted = counts_in(reader, "/category/analysis/")
+    second, counted_again = counts_in(reader, "/category/analysis/?page=2")
+
+    assert "Page 1 of 3" in first.text
+    assert "Page 2 of 3" in second.text
+    assert (counted, counted_again) == (1, 0)
+
+
+def test_the_count_follows_a_new_article_at_once(analysis):
+    reader = Client()
+    reader.cookies["comment_author"] = "x"
+    counts_in(reader, "/category/analysis/")
+
+    ArticleFactory(categories=[analysis])
+    page, counted = counts_in(reader, "/category/analysis/?page=2")
+
+    assert "Page 2 of 3" in page.text
+    assert counted == 1
+    ArticleFactory(categories=[analysis])
+    assert "Page 2 of 4" in counts_in(reader, "/category/analysis/?page=2")[0].text
+
+
+def test_without_the_page_cache_every_render_counts(analysis, settings):
+    settings.PAGE_CACHE = False
+
+    counted = [counts_in(Client(), "/category/analysis/")[1] for _ in range(2)]
+
+    assert counted == [1, 1]
+
+
 # When the cache is down ----------------------------------------------------------------
 
 
@@ -494,6 +551,16 @@ def test_pages_are_served_uncached_while_the_cache_is_down(
 
     assert response.status_code == 200
     assert expected in response.text
+
+
+def test_listings_count_their_articles_while_the_cache_is_down(client, unreachable_cache):
+    category = CategoryFactory(slug="analysis")
+    ArticleFactory(title="The corridor", categories=[category])
+
+    response = client.get("/category/analysis/")
+
+    assert response.status_code == 200
+    assert "The corridor" in response.text
 
 
 def test_saving_while_the_cache_is_down_still_works(client, unreachable_cache):
