@@ -196,7 +196,9 @@ def search_results(request):
             .for_listing()
             .defer("body", "body_text", "search_vector")
         )
-        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
+        paginator = ListingPaginator(
+            articles, settings.ARTICLES_PER_PAGE, listing=f"search {query}"
+        )
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except InvalidPage as error:

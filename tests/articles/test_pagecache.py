@@ -509,6 +509,19 @@ def test_the_count_follows_a_new_article_at_once(analysis):
     assert "Page 2 of 4" in counts_in(reader, "/category/analysis/?page=2")[0].text
 
 
+def test_search_results_are_counted_once_per_query(analysis):
+    reader = Client()
+    reader.cookies["comment_author"] = "x"
+    ArticleFactory(title="Corridor politics")
+
+    counted = [
+        counts_in(reader, url)[1]
+        for url in ("/search/?q=corridor", "/search/?q=corridor&page=1", "/search/?q=trade")
+    ]
+
+    assert counted == [1, 0, 1]
+
+
 def test_without_the_page_cache_every_render_counts(analysis, settings):
     settings.PAGE_CACHE = False
 
