@@ -132,6 +132,13 @@ def current_version(stored=None):
     return version
 
 
+def _shared_version():
+    """The current version as the cache holds it, once a change it missed is caught up."""
+    if _version_unsaved:
+        replace_version()
+    return current_version(_cache_call(cache.get, VERSION_KEY))
+
+
 def cache_public(view=None, *, query=("page",)):
     """Serve ``view``'s pages from the page cache to readers without personal cookies.
 
@@ -153,9 +160,7 @@ def cache_public(view=None, *, query=("page",)):
             return _uncached(request, view(request, *args, **kwargs))
         key = _page_key(request, params)
         try:
-            if _version_unsaved:
-                replace_version()
-            version = current_version(_cache_call(cache.get, VERSION_KEY))
+            version = _shared_version()
             page = _recent_pages.get(key, version.token)
             if page is None:
                 page = _cache_call(cache.get, key)
@@ -187,7 +192,7 @@ def remembered(name, compute):
     if not settings.PAGE_CACHE:
         return compute()
     try:
-        version = current_version(_cache_call(cache.get, VERSION_KEY))
+        version = _shared_version()
         key = f"pagecache:value:{version.token}:{hashlib.sha256(name.encode()).hexdigest()}"
         value = _cache_call(cache.get, key)
     except CacheUnavailable:

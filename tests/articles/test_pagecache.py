@@ -599,6 +599,22 @@ def test_change_missed_by_the_cache_is_caught_up(client, monkeypatch):
     assert "During the outage" in client.get(article.get_absolute_url()).text
 
 
+def test_count_missed_by_the_cache_is_caught_up_for_a_reader_with_a_cookie(analysis, monkeypatch):
+    reader = Client()
+    reader.cookies["comment_author"] = "x"
+    assert "Page 2 of 3" in counts_in(reader, "/category/analysis/?page=2")[0].text
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "delete", unreachable)
+        ArticleFactory(categories=[analysis])
+        ArticleFactory(categories=[analysis])
+
+    assert "Page 2 of 4" in counts_in(reader, "/category/analysis/?page=2")[0].text
+
+
 def test_page_cache_can_be_switched_off(client, settings):
     settings.PAGE_CACHE = False
     ArticleFactory()
