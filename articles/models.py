@@ -119,12 +119,14 @@ class ArticleQuerySet(models.QuerySet):
     # makes it sort every article of a popular tag or category to show ten.
 
     def in_category(self, slug):
-        categories = Article.categories.through.objects
-        return self.filter(models.Exists(categories.filter(article=THIS, category__slug=slug)))
+        return self._filed(category__slug=slug)
 
     def filed_under(self, category):
-        categories = Article.categories.through.objects
-        return self.filter(models.Exists(categories.filter(article=THIS, category=category)))
+        return self._filed(category=category)
+
+    def _filed(self, **category):
+        filings = Article.categories.through.objects.filter(article=THIS, **category)
+        return self.filter(models.Exists(filings))
 
     def signed_by(self, expert):
         return self.filter(models.Exists(Byline.objects.filter(article=THIS, expert=expert)))
