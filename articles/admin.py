@@ -1,14 +1,15 @@
 """The newsroom: articles, categories, experts and old article addresses.
 
-Who may do what is decided by the staff groups (see the comments app's
-``roles`` module); the admin classes only use Django's model permissions.
+Who may do what is decided by the staff groups (``newsroom.roles``); the admin
+classes only use Django's model permissions. The comments app adds its own
+columns to the article list (comments/admin.py).
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Value, When
 from django.db.models.functions import Lower
 from django.http import JsonResponse
 from django.urls import path
@@ -21,12 +22,6 @@ from taggit.models import Tag
 
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline, Category, Expert, SlugRedirect
-
-# Comment statuses by value: the comments app depends on articles, never the
-# reverse (see the project layout in the README), so the counts go through the
-# ``comments`` related name.
-COMMENT_APPROVED = "approved"
-COMMENT_PENDING = "pending"
 
 # How many existing tag names the tag box suggests at a time.
 TAG_SUGGESTIONS = 20
@@ -123,8 +118,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "published_at",
         "expert_names",
         "category_names",
-        "approved_comments",
-        "pending_comments",
         "is_published",
     ]
     list_filter = [PublicationFilter, "categories", "experts", "published_at"]
@@ -153,18 +146,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        # Prefetches and annotations keep the list at a fixed number of queries.
-        return (
-            super()
-            .get_queryset(request)
-            .for_listing()
-            .annotate(
-                approved_comment_count=Count(
-                    "comments", filter=Q(comments__status=COMMENT_APPROVED)
-                ),
-                pending_comment_count=Count("comments", filter=Q(comments__status=COMMENT_PENDING)),
-            )
-        )
+        # Prefetches keep the list at a fixed number of queries.
+        return super().get_queryset(request).for_listing()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -186,14 +169,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("categories"))
     def category_names(self, article):
         return ", ".join(category.name for category in article.categories.all())
-
-    @admin.display(description=_("approved comments"), ordering="approved_comment_count")
-    def approved_comments(self, article):
-        return article.approved_comment_count
-
-    @admin.display(description=_("pending comments"), ordering="pending_comment_count")
-    def pending_comments(self, article):
-        return article.pending_comment_count
 
     @admin.display(description=_("visibility"))
     def visibility(self, article):

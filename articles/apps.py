@@ -11,10 +11,11 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import m2m_changed
         from taggit.models import Tag, TaggedItem
 
-        from articles import pagecache, search
+        import pagecache
+        from articles import search
         from articles.models import Article, Byline, Category, Expert
 
-        # What the public pages show of these changes with them (articles/pagecache.py).
+        # What the public pages show of these changes with them (pagecache/).
         pagecache.watch(Article, Byline, Category, Expert, Tag, TaggedItem)
         for field in (Article.experts.field, Article.categories.field):
             m2m_changed.connect(

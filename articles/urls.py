@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from articles import uploads, views
-from articles.pagecache import cache_public
+from pagecache import cache_public
 
 app_name = "articles"
 

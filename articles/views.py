@@ -9,7 +9,8 @@ from django.views import generic
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles import citations, pagecache, search, seo
+import pagecache
+from articles import citations, search, seo
 from articles.models import Article, Category, Expert, SlugRedirect
 
 TOP_NEWS_SLUG = "top-news"

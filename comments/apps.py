@@ -1,11 +1,9 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from comments.roles import sync_roles_after_migrate
 
 
 class CommentsConfig(AppConfig):
@@ -13,22 +11,20 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        # Sent for this app after auth has created its permissions, which by
-        # then include those of articles and taggit (earlier in INSTALLED_APPS).
-        post_migrate.connect(
-            sync_roles_after_migrate, sender=self, dispatch_uid="comments.sync_roles"
-        )
-        from articles import pagecache
+        import pagecache
+        from comments import posting
         from comments.models import Comment
 
         post_save.connect(comment_saved, sender=Comment, dispatch_uid="comments.pagecache")
         post_delete.connect(pagecache.changed, sender=Comment, dispatch_uid="comments.pagecache")
         pagecache.register_clock(next_closing)
+        pagecache.personal_cookie(posting.AUTHOR_COOKIE)
+        pagecache.personal_cookie(posting.OWN_COOKIE)
 
 
 def comment_saved(instance, created, **kwargs):
     """Pages may change with any save of a comment but one: a new comment held for moderation."""
-    from articles import pagecache
+    import pagecache
     from comments.models import Comment
 
     if created and instance.status != Comment.Status.APPROVED:

@@ -4,7 +4,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles import pagecache
+import pagecache
 from articles.models import Article
 
 ANONYMOUS_NAME = "Anonymous"

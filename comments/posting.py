@@ -16,7 +16,7 @@ from comments import policy
 from comments.models import Comment
 from comments.notifications import notify_moderators
 from comments.privacy import truncate_ip
-from config.clientip import client_ip
+from edge.clientip import client_ip
 
 AUTHOR_COOKIE = "comment_author"
 AUTHOR_SALT = "comments.author"

@@ -19,7 +19,7 @@ from comments import posting
 from comments.forms import CommentForm, make_timestamp
 from comments.models import Comment
 from comments.policy import comments_open
-from config.clientip import client_ip
+from edge.clientip import client_ip
 
 logger = logging.getLogger(__name__)
 

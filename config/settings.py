@@ -74,21 +74,25 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "imagekit",
+    # The project's apps, lowest layer first (see "Layout" in the README).
+    "edge",
+    "pagecache",
     "articles",
-    # Before comments, whose post_migrate gives editors the page permissions.
     "pages",
     "comments",
     "wordpress",
+    # Last: its post_migrate gives the staff roles the permissions of every app above.
+    "newsroom",
 ]
 
 MIDDLEWARE = [
     # First, so that its line has the final status and every record the request's id.
-    "config.middleware.RequestLogMiddleware",
+    "edge.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "edge.middleware.PermissionsPolicyMiddleware",
+    "edge.middleware.ContentSecurityPolicyMiddleware",
+    "edge.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "edge.context_processors.site",
             ],
         },
     },
@@ -151,11 +155,10 @@ CACHES["imagekit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 IMAGEKIT_CACHE_BACKEND = "imagekit"
 
 # Whole public pages for readers without personal cookies, replaced the moment the content
-# changes (articles/pagecache.py). Only with a cache every web process shares: local memory
+# changes (pagecache/). Only with a cache every web process shares: local memory
 # is per process, and one process could not tell the others of a change.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
 PAGE_CACHE_TIMEOUT = 24 * 3600  # frees the memory of pages nobody asks for
-PAGE_CACHE_SKIP_COOKIES = ["sessionid", "messages", "comment_author", "comment_ids"]
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tribune <noreply@localhost>")
@@ -182,7 +185,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # That address is the client's behind PROXY_COUNT proxies, found as for comments.
-AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "edge.clientip.client_ip"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -266,7 +269,7 @@ if _bucket := env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Reverse proxies in front that each append to X-Forwarded-For: the reader's address is
-# read from that header (config/clientip.py) for the comment rate limit, the stored
+# read from that header (edge/clientip.py) for the comment rate limit, the stored
 # comments and the login lockout. 0 trusts no header: anyone could forge it.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 if PROXY_COUNT < 0:
@@ -293,7 +296,7 @@ PERMISSIONS_POLICY = (
 )
 
 # Content-Security-Policy (django-csp). The public site has no inline script or style at
-# all; the admin (config.middleware.ContentSecurityPolicyMiddleware) gets its own policy,
+# all; the admin (edge.middleware.ContentSecurityPolicyMiddleware) gets its own policy,
 # which also allows the inline styles CKEditor 5 injects and the images pasted into it.
 _image_sources = ["'self'", "data:", *MEDIA_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])]
 CONTENT_SECURITY_POLICY = {
@@ -383,15 +386,15 @@ ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=10)
 BENCHMARK_CEILING = env.bool("BENCHMARK_CEILING", default=False)
 
 # On stdout: one line per request (tribune.request: method, path, status, duration) and one
-# per error, each with the request's id (config/logging.py). Tracebacks stay on one line,
+# per error, each with the request's id (edge/logging.py). Tracebacks stay on one line,
 # except in development.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "edge.logging.RequestIdFilter"}},
     "formatters": {
         "plain": {
-            "class": "logging.Formatter" if DEBUG else "config.logging.OneLineFormatter",
+            "class": "logging.Formatter" if DEBUG else "edge.logging.OneLineFormatter",
             "format": "{asctime} {levelname} {name} [{request_id}] {message}",
             "style": "{",
         },

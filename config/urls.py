@@ -5,11 +5,11 @@ from django.urls import include, path
 
 from articles import sitemaps
 from articles.feeds import CategoryFeed, ExpertFeed, LatestArticlesAtomFeed, LatestArticlesFeed
-from articles.pagecache import cache_public
 from comments.feeds import LatestCommentsFeed
-from config.views import ceiling, healthz, robots_txt
+from edge.views import ceiling, healthz, robots_txt
+from pagecache import cache_public
 
-handler500 = "config.views.server_error"
+handler500 = "edge.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

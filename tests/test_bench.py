@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Byline, Category, Expert
 from comments.models import Comment
-from config import views
+from edge import views
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

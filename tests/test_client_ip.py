@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from comments.models import Comment
-from config.clientip import client_ip
+from edge.clientip import client_ip
 from tests.comments.test_posting import comment_data
 from tests.factories import ArticleFactory, UserFactory
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from config.views import server_error
+from edge.views import server_error
 
 ROOT = Path(__file__).resolve().parent.parent
 

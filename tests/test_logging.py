@@ -13,7 +13,7 @@ from django.db import ProgrammingError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
-from config.logging import request_id
+from edge.logging import request_id
 from tests.factories import ArticleFactory
 from tests.test_faults import comment_data
 

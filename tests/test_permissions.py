@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from comments.models import Comment
-from comments.roles import sync_roles
+from newsroom.roles import sync_roles
 from tests.factories import ArticleFactory, CategoryFactory, ExpertFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from config.middleware import ContentSecurityPolicyMiddleware
+from edge.middleware import ContentSecurityPolicyMiddleware
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent

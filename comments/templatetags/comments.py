@@ -5,7 +5,7 @@ queries (approved ones, then the reader's own held ones) and builds the
 threads in Python, so a discussion of any length costs the same.
 
 On a page shared by every reader (``request.shared_page``, see
-articles/pagecache.py) nothing belongs to one reader: no own held comments, no
+pagecache/) nothing belongs to one reader: no own held comments, no
 remembered name, no notices, and the form has empty CSRF token and timestamp
 fields, which static/js/comments.js fills in when the reader starts writing.
 """

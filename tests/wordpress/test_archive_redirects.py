@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Category, Expert
-from articles.pagecache import SHARED_CACHE_CONTROL
+from pagecache import SHARED_CACHE_CONTROL
 from tests.wordpress import exports
 from tests.wordpress.conftest import imported_for_module, location, table_counts
 from tests.wordpress.exports import (

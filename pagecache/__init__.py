@@ -10,11 +10,11 @@ expires on a timer: the version also knows the next moment the site changes by i
 scheduled article goes live, comments close, the footer's year) and is replaced then. The
 sources of such moments register with ``register_clock()``.
 
-A reader with a cookie named in ``PAGE_CACHE_SKIP_COOKIES`` (a session, the comment
-cookies, a flash message) gets the page rendered for them, marked private. Cached pages
-hold nothing personal: ``request.shared_page`` tells the templates to leave out what
-belongs to one reader (the comment form's CSRF token and timestamp, fetched by a script
-when the reader starts writing).
+A reader with a personal cookie (a session, a flash message, or one an app named with
+``personal_cookie()``, such as the comment cookies) gets the page rendered for them,
+marked private. Cached pages hold nothing personal: ``request.shared_page`` tells the
+templates to leave out what belongs to one reader (the comment form's CSRF token and
+timestamp, fetched by a script when the reader starts writing).
 
 Each process also keeps the pages it served lately (``RecentPages``): a page rendered
 under a version never changes, so once the shared cache names the current version, a hit
@@ -38,6 +38,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -63,6 +64,7 @@ SHARED_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 OUTAGE_LOG_INTERVAL = 60  # seconds between two warnings about an unreachable cache
 
 _clocks = []
+_personal_cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
 _last_outage_warning = 0.0
 _version_unsaved = False  # a change this process could not announce to the cache
 
@@ -76,6 +78,11 @@ class Version:
     token: str
     changed_at: float  # when this version began (Unix time)
     next_change: float | None  # when the site changes by itself next, if it does
+
+
+def personal_cookie(name):
+    """Pages requested with the cookie ``name`` belong to one reader: never cached."""
+    _personal_cookies.add(name)
 
 
 def register_clock(function):
@@ -318,7 +325,7 @@ def _shared(response):
 
 
 def _is_personal(request):
-    return any(name in request.COOKIES for name in settings.PAGE_CACHE_SKIP_COOKIES)
+    return not _personal_cookies.isdisjoint(request.COOKIES)
 
 
 def _page_parameters(request, query):

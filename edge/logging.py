@@ -1,6 +1,6 @@
 """The console log: one line per record, each tagged with the id of its request.
 
-``RequestLogMiddleware`` (config/middleware.py) sets ``request_id`` for the
+``RequestLogMiddleware`` (edge/middleware.py) sets ``request_id`` for the
 time of a request; ``RequestIdFilter`` copies it onto every record logged
 meanwhile, so an error line and the request's own line share the same id.
 """

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import pagecache
+import pagecache
 from articles.models import Article
 from comments.models import Comment
 from comments.posting import AUTHOR_COOKIE, AUTHOR_SALT

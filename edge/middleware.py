@@ -9,8 +9,8 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from config.logging import request_id
-from config.views import service_unavailable
+from edge.logging import request_id
+from edge.views import service_unavailable
 
 request_logger = logging.getLogger("tribune.request")
 database_logger = logging.getLogger("tribune.database")

@@ -5,11 +5,10 @@ database and an upgraded production database all end with the same roles. Each
 run sets *exactly* the permissions listed here: missing ones are added, anything
 granted by hand is removed. Change a role by changing this module.
 
-This lives in the comments app because it is the one app that may see both
-sides: editors get rights on articles *and* on comments, and ``articles`` never
-imports ``comments`` (see the project layout in the README), while ``comments``
-depends on ``articles`` anyway. Its ``post_migrate`` runs after the articles,
-taggit and auth apps have created their permissions.
+The roles span every content app (editors get rights on articles, pages *and*
+comments), so they live in the newsroom app, above all of them. Its
+``post_migrate`` runs after every app listed before it has created its
+permissions.
 
 Nobody but a superuser gets ``auth.*`` permissions: users and groups are the
 administrator's business.
@@ -89,7 +88,7 @@ def sync_roles(*, apps=global_apps, using="default", verbosity=1):
 
 
 def sync_roles_after_migrate(sender, *, apps=global_apps, using="default", verbosity=1, **kwargs):
-    """``post_migrate`` receiver, connected for the comments app only.
+    """``post_migrate`` receiver, connected for the newsroom app only.
 
     ``apps`` is the migrated state; when ``migrate`` stopped short of the auth
     tables (a partial target) there is nothing to do yet.

@@ -8,11 +8,8 @@ articles with bylines and tags, reader comments in every moderation status
     editor / tribune-editor        staff, group "Editors"
     moderator / tribune-moderator  staff, group "Moderators"
 
-The command lives in the comments app because it is the app that knows both
-articles and comments (``articles`` never imports ``comments``).
-
 The ``Editors`` and ``Moderators`` groups and their permissions are not made
-here: ``migrate`` creates them (the staff roles, kept by the comments app). The
+here: ``migrate`` creates them (the staff roles of ``newsroom.roles``). The
 demo accounts are only added to them.
 
 The command is idempotent: rows are keyed on slugs and usernames, so running it
@@ -40,9 +37,10 @@ from taggit.models import Tag
 
 from articles.markup import sanitize_html
 from articles.models import Article, Byline, Category, Expert
-from comments.management.commands import _demo_comments as chatter
-from comments.management.commands import _demo_text as text
 from comments.models import Comment
+from newsroom.management.commands import _demo_comments as chatter
+from newsroom.management.commands import _demo_text as text
+from newsroom.roles import EDITORS, MODERATORS
 
 SEED = "tribune-demo-1"
 PUBLISHED = 52
@@ -52,10 +50,6 @@ SPAN_DAYS = 720  # published articles go back this far
 TOP_NEWS_EVERY = 4  # every fourth published article is also top news
 KINDS = ("note", "analysis", "interview")
 KIND_WEIGHTS = (4, 4, 2)
-
-# The staff groups, created with their permissions by ``migrate``.
-EDITORS = "Editors"
-MODERATORS = "Moderators"
 
 # username, password, group, superuser. Readable on purpose: DEBUG-only demo logins.
 DEMO_ACCOUNTS = [
