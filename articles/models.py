@@ -18,8 +18,10 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from articles import search
+import pagecache
+from articles import changes, search
 from articles.markup import sanitize_html
+from pagecache.querysets import AnnouncingQuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,13 @@ not_only_digits = RegexValidator(
 )
 
 
+class TaxonomyQuerySet(AnnouncingQuerySet):
+    """Categories and experts are shown on every page (navigation, cards, bylines)."""
+
+    def changed_topics(self, pks):
+        return (pagecache.SITE,)
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -39,6 +48,8 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Lower numbers come first in the navigation.")
     )
+
+    objects = TaxonomyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -73,6 +84,8 @@ class Expert(models.Model):
     bio = models.TextField(_("biography"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="experts/%Y/%m/", blank=True)
 
+    objects = TaxonomyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("expert")
@@ -96,13 +109,18 @@ THIS = models.OuterRef("pk")
 RELATED_AMONG = 1000
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(AnnouncingQuerySet):
+    def changed_topics(self, pks):
+        return changes.of_articles(pks)
+
     def published(self):
         """The one definition of what the public may see.
 
         A published article whose ``published_at`` lies in the future is
         scheduled: it becomes visible by itself once that moment has passed.
+        A page that lists published articles shows what changes with them.
         """
+        pagecache.shows(changes.ARTICLES)
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 import pagecache
-from articles import citations, search, seo
+from articles import changes, citations, search, seo
 from articles.models import Article, Category, Expert, SlugRedirect
 
 TOP_NEWS_SLUG = "top-news"
@@ -31,7 +31,11 @@ class ListingPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return pagecache.remembered(f"count:{self.listing}", lambda: Paginator.count.func(self))
+        return pagecache.remembered(
+            f"count:{self.listing}",
+            lambda: Paginator.count.func(self),
+            topics=(pagecache.SITE, changes.ARTICLES),
+        )
 
 
 class PublishedArticlesMixin:
@@ -100,6 +104,7 @@ class ArticleDetailView(generic.DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        pagecache.shows(changes.article(self.object.pk))
         context["preview"] = not self.object.is_published()
         context["other_articles"] = Article.objects.only(
             "title", "slug", "lead", "published_at"

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,24 +11,12 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         import pagecache
-        from comments import posting
-        from comments.models import Comment
+        from comments import changes, posting
 
-        post_save.connect(comment_saved, sender=Comment, dispatch_uid="comments.pagecache")
-        post_delete.connect(pagecache.changed, sender=Comment, dispatch_uid="comments.pagecache")
-        pagecache.register_clock(next_closing)
+        changes.connect()
+        pagecache.register_clock(changes.COMMENT_FORMS, next_closing)
         pagecache.personal_cookie(posting.AUTHOR_COOKIE)
         pagecache.personal_cookie(posting.OWN_COOKIE)
-
-
-def comment_saved(instance, created, **kwargs):
-    """Pages may change with any save of a comment but one: a new comment held for moderation."""
-    import pagecache
-    from comments.models import Comment
-
-    if created and instance.status != Comment.Status.APPROVED:
-        return
-    pagecache.content_changed()
 
 
 def next_closing():

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
 
+import pagecache
+from comments import changes
 from comments.models import Comment
 
 FEED_SIZE = 30
@@ -21,6 +23,7 @@ class LatestCommentsFeed(Feed):
         return reverse("articles:home")
 
     def items(self):
+        pagecache.shows(changes.COMMENTS)
         return (
             Comment.objects.visible()
             .select_related("article")

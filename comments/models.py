@@ -4,13 +4,19 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-import pagecache
 from articles.models import Article
+from comments import changes
+from pagecache.querysets import AnnouncingQuerySet
 
 ANONYMOUS_NAME = "Anonymous"
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(AnnouncingQuerySet):
+    announce_by = "article"
+
+    def changed_topics(self, article_pks):
+        return changes.of_articles(article_pks)
+
     def visible(self):
         """Comments the public may read: approved ones on published articles."""
         return self.filter(status=Comment.Status.APPROVED, article__in=Article.objects.published())
@@ -42,8 +48,6 @@ class CommentQuerySet(models.QuerySet):
             name=ANONYMOUS_NAME, email="", url="", ip_address=None, user_agent=""
         )
         deleted, _by_model = self.exclude(status=Comment.Status.APPROVED).delete()
-        if anonymised:
-            pagecache.content_changed()  # an update() sends no signal
         return anonymised, deleted
 
 

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db.models import Count
 
+import pagecache
+from comments import changes
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.policy import comments_open
@@ -67,6 +69,7 @@ def render_comments(context, article):
     """The comments of ``article``, the form (or "Comments are closed.") and notices."""
     request = context.get("request")
     shared = getattr(request, "shared_page", False)
+    pagecache.shows(changes.thread(article.pk), changes.COMMENT_FORMS)
     approved = list(
         Comment.objects.filter(article=article, status=Comment.Status.APPROVED).only(*SHOWN_FIELDS)
     )
@@ -104,6 +107,7 @@ def render_comments(context, article):
 def comment_form(context, article):
     """The comment form alone, or "Comments are closed."."""
     request = context.get("request")
+    pagecache.shows(changes.COMMENT_FORMS)
     is_open = comments_open(article)
     return {
         "article": article,
@@ -154,6 +158,7 @@ def comment_count(article):
 
 
 def add_comment_counts(articles):
+    pagecache.shows(*(changes.thread(article.pk) for article in articles))
     articles = [article for article in articles if not hasattr(article, COUNT_ATTRIBUTE)]
     if not articles:
         return

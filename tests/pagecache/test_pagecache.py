@@ -16,6 +16,7 @@ import pagecache
 from articles.models import Article
 from comments.models import Comment
 from comments.posting import AUTHOR_COOKIE, AUTHOR_SALT
+from pagecache import versions
 from tests.articles.test_admin import edit_in_admin, staff_member
 from tests.comments.test_posting import comment_data
 from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, UserFactory
@@ -592,7 +593,8 @@ def test_change_missed_by_the_cache_is_caught_up(client, monkeypatch):
         raise ConnectionError("cache down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(cache, "delete", unreachable)
+        patch.setattr(cache, "incr", unreachable)
+        patch.setattr(cache, "set_many", unreachable)
         article.title = "During the outage"
         article.save()
 
@@ -608,7 +610,8 @@ def test_count_missed_by_the_cache_is_caught_up_for_a_reader_with_a_cookie(analy
         raise ConnectionError("cache down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(cache, "delete", unreachable)
+        patch.setattr(cache, "incr", unreachable)
+        patch.setattr(cache, "set_many", unreachable)
         ArticleFactory(categories=[analysis])
         ArticleFactory(categories=[analysis])
 
@@ -623,7 +626,7 @@ def test_page_cache_can_be_switched_off(client, settings):
     _, count = queries_of(client, HOME)
 
     assert count > 0
-    assert cache.get(pagecache.VERSION_KEY) is None
+    assert cache.get(versions.COUNTER_KEY) is None
 
 
 def test_user_accounts_do_not_touch_the_cache(client):
@@ -640,19 +643,10 @@ def test_user_accounts_do_not_touch_the_cache(client):
 # What each process keeps -----------------------------------------------------------------
 
 
-def page_of(size, version="v1"):
+def page_of(size):
     return pagecache.CachedPage(
-        version=version, status=200, headers={}, content=b"x" * size, etag='"e"', last_modified=0
+        shows={"site": 1}, status=200, headers={}, content=b"x" * size, etag='"e"', last_modified=0
     )
-
-
-def test_recent_pages_answer_only_for_the_version_they_were_rendered_under():
-    recent = pagecache.RecentPages(max_bytes=1000)
-    recent.add("home", page_of(10, version="v1"))
-
-    assert recent.get("home", "v1").version == "v1"
-    assert recent.get("home", "v2") is None
-    assert recent.get("elsewhere", "v1") is None
 
 
 def test_recent_pages_keep_within_their_size_dropping_the_least_recently_used():
@@ -660,12 +654,12 @@ def test_recent_pages_keep_within_their_size_dropping_the_least_recently_used():
     keys = "abcdefgh"
     for key in keys:
         recent.add(key, page_of(100))
-    recent.get("a", "v1")  # "b" is now the least recently used
+    recent.get("a")  # "b" is now the least recently used
 
     recent.add("i", page_of(100))
 
-    assert recent.get("b", "v1") is None
-    assert all(recent.get(key, "v1") for key in "acdefghi")
+    assert recent.get("b") is None
+    assert all(recent.get(key) for key in "acdefghi")
 
 
 def test_recent_pages_leave_out_a_page_too_large_to_keep():
@@ -673,7 +667,7 @@ def test_recent_pages_leave_out_a_page_too_large_to_keep():
 
     recent.add("huge", page_of(200))
 
-    assert recent.get("huge", "v1") is None
+    assert recent.get("huge") is None
 
 
 def test_redis_backend_builds_its_client_once():

@@ -1,0 +1,116 @@
+"""A rendered page as it is kept, and the pages each process keeps for itself."""
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+# Response headers never stored with a page: they belong to one request.
+UNSHARED_HEADERS = {"set-cookie", "x-request-id", "vary", "cache-control"}
+SHARED_CACHE_DIRECTIVES = {"public": True, "max_age": 0, "must_revalidate": True}
+SHARED_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    shows: dict  # topic → the token of its version when the page was rendered
+    status: int
+    headers: dict  # the view's own, with those of a shared page
+    content: bytes
+    etag: str
+    last_modified: float
+
+    @classmethod
+    def from_response(cls, response, *, shows):
+        # A page that says when it last changed (a feed) keeps its own date.
+        last_modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
+        last_modified = last_modified or int(time.time())
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in UNSHARED_HEADERS
+        }
+        headers.update(
+            {
+                "ETag": etag,
+                "Last-Modified": http_date(last_modified),
+                "Cache-Control": SHARED_CACHE_CONTROL,
+                "Vary": "Cookie",
+            }
+        )
+        return cls(
+            shows=shows,
+            status=response.status_code,
+            headers=headers,
+            content=response.content,
+            etag=etag,
+            last_modified=last_modified,
+        )
+
+    def is_current(self, versions):
+        """Whether every topic the page shows is still at the version it was rendered under."""
+        return all(
+            (version := versions.get(topic)) is not None and version.token == token
+            for topic, token in self.shows.items()
+        )
+
+    def respond(self, request):
+        """The page, or a 304 to a request whose copy is still the current one."""
+        response = HttpResponse(self.content, status=self.status, headers=self.headers)
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+            response = get_conditional_response(
+                request, etag=self.etag, last_modified=self.last_modified, response=response
+            )
+            response = shared(response)
+        return response
+
+
+def shared(response):
+    """The same page for every reader: caches may keep it, but must ask us each time."""
+    patch_cache_control(response, **SHARED_CACHE_DIRECTIVES)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+class RecentPages:
+    """The pages this process served lately, at most ``max_bytes`` of them, oldest out first.
+
+    A page never changes once rendered; whether it is still current is asked of the
+    shared cache (the versions of its topics), without fetching the page again.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._pages = OrderedDict()  # key → CachedPage, least recently used first
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def clear(self):
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+    def add(self, key, page):
+        with self._lock:
+            if (earlier := self._pages.pop(key, None)) is not None:
+                self._size -= len(earlier.content)
+            if len(page.content) > self.max_bytes // 8:
+                return
+            self._pages[key] = page
+            self._size += len(page.content)
+            while self._size > self.max_bytes:
+                _key, dropped = self._pages.popitem(last=False)
+                self._size -= len(dropped.content)
