@@ -106,10 +106,21 @@ class ArticleDetailView(generic.DetailView):
         context = super().get_context_data(**kwargs)
         pagecache.shows(changes.article(self.object.pk))
         context["preview"] = not self.object.is_published()
-        context["other_articles"] = Article.objects.only(
-            "title", "slug", "lead", "published_at"
-        ).related_to(self.object, limit=RECENT_COUNT)
+        context["other_articles"] = self.other_articles()
         return context
+
+    def other_articles(self):
+        """The related articles, chosen once per version of the published articles."""
+        article = self.object
+        pks = pagecache.remembered(
+            f"related:{article.pk}",
+            lambda: list(
+                Article.objects.related_to(article, limit=RECENT_COUNT).values_list("pk", flat=True)
+            ),
+            topics=(pagecache.SITE, changes.ARTICLES),
+        )
+        found = Article.objects.only("title", "slug", "lead", "published_at").in_bulk(pks)
+        return [found[pk] for pk in pks if pk in found]
 
 
 CITATION_FORMATS = {

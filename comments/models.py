@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
@@ -11,11 +12,41 @@ from pagecache.querysets import AnnouncingQuerySet
 ANONYMOUS_NAME = "Anonymous"
 
 
+def text_to_html(text):
+    """A comment's plain text as HTML: escaped, addresses linked (``nofollow``), paragraphs."""
+    return linebreaks(urlize(text, nofollow=True, autoescape=True))
+
+
 class CommentQuerySet(AnnouncingQuerySet):
     announce_by = "article"
 
     def changed_topics(self, article_pks):
         return changes.of_articles(article_pks)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for comment in objs:
+            comment.body_html = text_to_html(comment.body)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "body" in fields:
+            for comment in objs:
+                comment.body_html = text_to_html(comment.body)
+            fields = [*fields, "body_html"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+    def update(self, **kwargs):
+        if "body" in kwargs and "body_html" not in kwargs:
+            raise TypeError("A comment's text is changed with save() or bulk_update().")
+        return super().update(**kwargs)
+
+    update.alters_data = True
 
     def visible(self):
         """Comments the public may read: approved ones on published articles."""
@@ -73,6 +104,8 @@ class Comment(models.Model):
     email = models.EmailField(_("email"), max_length=254)
     url = models.URLField(_("website"), max_length=200, blank=True)
     body = models.TextField(_("comment"))
+    # The text as the page shows it (paragraphs, addresses as links), made once on each save.
+    body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -109,6 +142,13 @@ class Comment(models.Model):
             "name": self.name,
             "article": self.article,
         }
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or "body" in update_fields:
+            self.body_html = text_to_html(self.body)
+            if update_fields is not None:
+                update_fields = {*update_fields, "body_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"

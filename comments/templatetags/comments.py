@@ -27,7 +27,7 @@ from comments.posting import own_comment_ids, remembered_author
 register = template.Library()
 
 COUNT_ATTRIBUTE = "comment_count"
-SHOWN_FIELDS = ("article", "parent", "name", "url", "body", "created_at", "status")
+SHOWN_FIELDS = ("article", "parent", "name", "url", "body_html", "created_at", "status")
 
 
 @dataclass
