@@ -340,6 +340,8 @@ def spread_comments(rng, published, total, discussed_id):
 
 def comment_rows(writer, published, counts, first_id, now, discussed_id):
     """Comments of each article in the order they were written; replies point back."""
+    from comments.models import text_to_html
+
     rng = writer.rng
     people = [
         (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)[:1]}.", f"reader{n}@example.net")
@@ -365,10 +367,11 @@ def comment_rows(writer, published, counts, first_id, now, discussed_id):
             name, email = rng.choice(people)
             created = published_at + datetime.timedelta(seconds=offset)
             moderated = created + datetime.timedelta(minutes=rng.randint(5, 600))
+            body = writer.comment()
             yield (
                 next_pk, article_id, parent, name, email,
                 "https://example.net/" if rng.random() < 0.1 else "",
-                writer.comment(), status, "", created,
+                body, text_to_html(body), status, "", created,
                 f"10.{rng.randrange(256)}.{rng.randrange(256)}.0", rng.choice(USER_AGENTS),
                 None if status == "pending" else min(moderated, now), None,
             )  # fmt: skip
@@ -378,8 +381,8 @@ def comment_rows(writer, published, counts, first_id, now, discussed_id):
 
 
 COMMENT_FIELDS = (
-    "id", "article_id", "parent_id", "name", "email", "url", "body", "status", "hold_reason",
-    "created_at", "ip_address", "user_agent", "moderated_at", "moderated_by_id",
+    "id", "article_id", "parent_id", "name", "email", "url", "body", "body_html", "status",
+    "hold_reason", "created_at", "ip_address", "user_agent", "moderated_at", "moderated_by_id",
 )  # fmt: skip
 
 

@@ -159,6 +159,8 @@ IMAGEKIT_CACHE_BACKEND = "imagekit"
 # is per process, and one process could not tell the others of a change.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
 PAGE_CACHE_TIMEOUT = 24 * 3600  # frees the memory of pages nobody asks for
+# Count the renders of each shared page in the cache (``make bench`` reads them).
+PAGE_CACHE_COUNT_RENDERS = env.bool("PAGE_CACHE_COUNT_RENDERS", default=False)
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tribune <noreply@localhost>")

@@ -16,14 +16,17 @@ The API content apps use, all here:
 - ``shows(*topics)``: what the page being rendered shows (``SITE`` always);
 - ``changed(*topics)``: what a change altered, announced after commit;
 - ``remembered(name, compute, topics=...)``: a costly value kept under its topics;
+- ``personal_part(name, args, html)`` and ``fills(name)``: a part of a kept page rendered
+  for each reader with a cookie, the rest of the page served from the cache;
 - ``register_clock(topic, function)`` and ``personal_cookie(name)``.
 
 The page cache imports no content app; topic names mean nothing to it.
 
 A reader with a personal cookie (a session, a flash message, or one an app named with
-``personal_cookie()``, such as the comment cookies) gets the page rendered for them,
-marked private. Cached pages hold nothing personal: ``request.shared_page`` tells the
-templates to leave out what belongs to one reader.
+``personal_cookie()``, such as the comment cookies) gets the kept page with its personal
+parts rendered for them (pagecache/parts.py), marked private: the same bytes a whole
+render for them would give. Kept pages hold nothing personal: ``request.shared_page``
+tells the templates to leave out what belongs to one reader.
 
 One page is rendered once per change: while one process renders it, the others serve its
 previous copy, or wait briefly for the new one. Cached pages answer conditional requests
@@ -32,6 +35,7 @@ every request, as without it, and changes made meanwhile are announced once it i
 """
 
 from pagecache.pages import SHARED_CACHE_CONTROL, CachedPage, RecentPages
+from pagecache.parts import fills, personal_part
 from pagecache.serving import cache_public, personal_cookie, remembered, shows
 from pagecache.versions import SITE, changed, register_clock
 
@@ -42,7 +46,9 @@ __all__ = [
     "RecentPages",
     "cache_public",
     "changed",
+    "fills",
     "personal_cookie",
+    "personal_part",
     "register_clock",
     "remembered",
     "shows",

@@ -4,11 +4,13 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+
+from pagecache.parts import filled
 
 # Response headers never stored with a page: they belong to one request.
 UNSHARED_HEADERS = {"set-cookie", "x-request-id", "vary", "cache-control"}
@@ -24,18 +26,22 @@ class CachedPage:
     content: bytes
     etag: str
     last_modified: float
+    own_headers: dict = field(default_factory=dict)  # the view's own alone
+    parts: tuple | None = ()  # where its personal parts sit; None: it cannot be filled in
 
     @classmethod
-    def from_response(cls, response, *, shows):
+    def from_response(cls, response, *, shows, content=None, parts=()):
         # A page that says when it last changed (a feed) keeps its own date.
         last_modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
         last_modified = last_modified or int(time.time())
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        headers = {
+        content = response.content if content is None else content
+        etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+        own_headers = {
             name: value
             for name, value in response.headers.items()
             if name.lower() not in UNSHARED_HEADERS
         }
+        headers = dict(own_headers)
         headers.update(
             {
                 "ETag": etag,
@@ -48,9 +54,11 @@ class CachedPage:
             shows=shows,
             status=response.status_code,
             headers=headers,
-            content=response.content,
+            content=content,
             etag=etag,
             last_modified=last_modified,
+            own_headers=own_headers,
+            parts=parts,
         )
 
     def is_current(self, versions):
@@ -68,6 +76,18 @@ class CachedPage:
                 request, etag=self.etag, last_modified=self.last_modified, response=response
             )
             response = shared(response)
+        return response
+
+    def respond_personally(self, request):
+        """The page as rendered for this reader alone, its personal parts filled in for
+        them; None when a part cannot be (the page is then rendered for them whole)."""
+        if self.parts is None:
+            return None
+        content = filled(self.content, self.parts, request) if self.parts else self.content
+        if content is None:
+            return None
+        response = HttpResponse(content, status=self.status, headers=self.own_headers)
+        patch_cache_control(response, private=True)
         return response
 
 

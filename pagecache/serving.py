@@ -14,6 +14,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.utils.http import parse_http_date_safe
 
 from pagecache.pages import CachedPage, RecentPages, shared
+from pagecache.parts import Recording
 from pagecache.versions import SITE, CacheUnavailable, call, current, current_token
 
 # Added by links from newsletters and social networks; they never change a page.
@@ -24,6 +25,8 @@ TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 RENDER_LOCK_SECONDS = 5
 WAIT_SECONDS = 1.0
 WAIT_STEP = 0.01
+
+RENDERS_PREFIX = "pagecache:renders:"
 
 _personal_cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
 _shown = ContextVar("pagecache_shown", default=None)
@@ -53,25 +56,35 @@ def cache_public(view=None, *, query=("page",)):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _is_personal(request):
-            response = view(request, *args, **kwargs)
-            patch_cache_control(response, private=True)
-            return response
-        params = _page_parameters(request, query)
-        request.shared_page = True
         render = lambda: view(request, *args, **kwargs)  # noqa: E731
+        if request.method not in ("GET", "HEAD"):
+            return _private(render())
+        personal = _is_personal(request)
+        params = _page_parameters(request, query)
         if params is None or not settings.PAGE_CACHE:
-            return _uncached(request, render())
+            return _private(render()) if personal else _uncached(request, render)
         key = _page_key(request, params)
         try:
-            page, stale = _kept_page(key)
+            page = _page(request, key, render)
         except CacheUnavailable:
-            return _uncached(request, render())
-        if page is not None:
+            return _private(render()) if personal else _uncached(request, render)
+        if not isinstance(page, CachedPage):  # a page that is not kept: a 404, a redirect
+            return _private(page) if personal else shared(page)
+        if not personal:
             return page.respond(request)
-        return _render_once(request, key, stale, render)
+        return page.respond_personally(request) or _private(render())
 
     return wrapped
+
+
+def _page(request, key, render):
+    """The shared page at ``key``: kept, or rendered once however many ask at a time."""
+    request.shared_page = True
+    try:
+        page, stale = _kept_page(key)
+        return page or _render_once(request, key, stale, render)
+    finally:
+        request.shared_page = False
 
 
 def _kept_page(key):
@@ -91,16 +104,13 @@ def _render_once(request, key, stale, render):
     """Render the page afresh, unless another process already is: then its last copy,
     or the new one once it is there."""
     lock = f"{key}:rendering"
-    try:
-        rendering_here = call(cache.add, lock, 1, RENDER_LOCK_SECONDS)
-    except CacheUnavailable:
-        return _uncached(request, render())
+    rendering_here = call(cache.add, lock, 1, RENDER_LOCK_SECONDS)
     if not rendering_here:
         if stale is not None:
-            return stale.respond(request)
+            return stale
         with contextlib.suppress(CacheUnavailable):
             if (page := _wait_for(key)) is not None:
-                return page.respond(request)
+                return page
     try:
         return _render_and_keep(request, key, render)
     finally:
@@ -121,26 +131,45 @@ def _wait_for(key):
 
 
 def _render_and_keep(request, key, render):
+    if settings.PAGE_CACHE_COUNT_RENDERS:
+        count_render(request.path)
     since = current_token()
     shown = {SITE}
     reset = _shown.set(shown)
     try:
-        response = _rendered(render())
+        with Recording() as recording:
+            response = _rendered(render())
     finally:
         _shown.reset(reset)
     if response.status_code != 200 or response.streaming or response.cookies:
-        return shared(response)
+        return response
+    content, parts = recording.cut(response.content)
     versions = current(shown)
     page = CachedPage.from_response(
         response,
         shows={topic: version.token for topic, version in versions.items() if version},
+        content=content,
+        parts=parts,
     )
     # Kept only when no topic changed while it was being rendered.
     if all(version is not None and version.seen_by(since) for version in versions.values()):
         _recent_pages.add(key, page)
         with contextlib.suppress(CacheUnavailable):
             call(cache.set, key, page, settings.PAGE_CACHE_TIMEOUT)
-    return page.respond(request)
+    return page
+
+
+def count_render(path):
+    """Count one render of the shared page at ``path`` (for ``make bench``)."""
+    key = RENDERS_PREFIX + path
+    with contextlib.suppress(CacheUnavailable):
+        call(cache.add, key, 0, None)
+        call(cache.incr, key)
+
+
+def renders(path):
+    """How many times the shared page at ``path`` was rendered, when they are counted."""
+    return call(cache.get, RENDERS_PREFIX + path) or 0
 
 
 def remembered(name, compute, *, topics):
@@ -175,9 +204,16 @@ def _rendered(response):
     return response
 
 
-def _uncached(request, response):
+def _private(response):
+    """A page rendered for one reader."""
+    patch_cache_control(response, private=True)
+    return response
+
+
+def _uncached(request, render):
     """A shared page rendered for this request alone: it still answers conditional requests."""
-    response = _rendered(response)
+    request.shared_page = True
+    response = _rendered(render())
     if response.status_code == 200 and not response.streaming:
         set_response_etag(response)
         response = get_conditional_response(

@@ -16,8 +16,12 @@ from django import template
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db.models import Count
+from django.template.context_processors import csrf
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
 
 import pagecache
+from articles.models import Article
 from comments import changes
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -26,6 +30,8 @@ from comments.posting import own_comment_ids, remembered_author
 
 register = template.Library()
 
+SECTION_PART = "comments:section"
+FORM_PART = "comments:form"
 COUNT_ATTRIBUTE = "comment_count"
 SHOWN_FIELDS = ("article", "parent", "name", "url", "body_html", "created_at", "status")
 
@@ -64,69 +70,146 @@ def build_threads(comments, *, depth, own_pending=()):
     return roots
 
 
-@register.inclusion_tag("comments/section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def render_comments(context, article):
-    """The comments of ``article``, the form (or "Comments are closed.") and notices."""
-    request = context.get("request")
+    """The comments of ``article``, the form (or "Comments are closed.") and notices.
+
+    A personal part of the page: on a page kept for every reader, each reader
+    with a cookie gets this part rendered for them alone (``fill_section``).
+    """
+    html = section(context.get("request"), article)
+    return pagecache.personal_part(SECTION_PART, [article.pk], html)
+
+
+@register.simple_tag(takes_context=True)
+def comment_form(context, article):
+    """The comment form alone, or "Comments are closed."."""
+    html = form_html(context.get("request"), article)
+    return pagecache.personal_part(FORM_PART, [article.pk], html)
+
+
+@pagecache.fills(SECTION_PART)
+def fill_section(request, article_pk):
+    article = _public_article(article_pk)
+    return None if article is None else section(request, article)
+
+
+@pagecache.fills(FORM_PART)
+def fill_form(request, article_pk):
+    article = _public_article(article_pk)
+    return None if article is None else form_html(request, article)
+
+
+def _public_article(pk):
+    return (
+        Article.objects.published()
+        .filter(pk=pk)
+        .only("pk", "slug", "status", "published_at", "comments_enabled")
+        .first()
+    )
+
+
+def section(request, article):
+    """The comment section's HTML, for every reader on a shared page, else for this one."""
     shared = getattr(request, "shared_page", False)
     pagecache.shows(changes.thread(article.pk), changes.COMMENT_FORMS)
-    approved = list(
-        Comment.objects.filter(article=article, status=Comment.Status.APPROVED).only(*SHOWN_FIELDS)
-    )
-    own = []
-    if not shared and (own_ids := own_comment_ids(request)):
-        # Held as spam reads the same to its author as held for moderation.
-        own = list(
-            Comment.objects.filter(
-                article=article,
-                pk__in=own_ids,
-                status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
-            ).only(*SHOWN_FIELDS)
-        )
-    shown = sorted(approved + own, key=lambda comment: (comment.created_at, comment.pk))
+    own = [] if shared else _own_held(request, article)
     is_open = comments_open(article)
-    reply_to = _reply_to(request, approved) if is_open else None
-    return {
-        "article": article,
-        "count": len(approved),
-        "threads": build_threads(
+    count, threads = _threads(article, own, is_open)
+    reply_to = _reply_to(request, article) if is_open else None
+    return get_template("comments/section.html").render(
+        {
+            "article": article,
+            "count": count,
+            "threads": threads,
+            "open": is_open,
+            "unpublished": not article.is_published(),
+            "form": _blank_form(request, article, reply_to=reply_to) if is_open else None,
+            "reply_to": reply_to,
+            "shared": shared,
+            "messages": list(get_messages(request)) if request is not None and not shared else [],
+            **_csrf(request),
+        }
+    )
+
+
+def form_html(request, article):
+    pagecache.shows(changes.COMMENT_FORMS)
+    is_open = comments_open(article)
+    return get_template("comments/form.html").render(
+        {
+            "article": article,
+            "open": is_open,
+            "unpublished": not article.is_published(),
+            "form": _blank_form(request, article, reply_to=None) if is_open else None,
+            "reply_to": None,
+            "shared": getattr(request, "shared_page", False),
+            **_csrf(request),
+        }
+    )
+
+
+def _csrf(request):
+    return csrf(request) if request is not None else {}
+
+
+def _own_held(request, article):
+    """The reader's own comments on ``article`` still held (spam reads the same to them)."""
+    if not (own_ids := own_comment_ids(request)):
+        return []
+    return list(
+        Comment.objects.filter(
+            article=article,
+            pk__in=own_ids,
+            status__in=[Comment.Status.PENDING, Comment.Status.SPAM],
+        ).only(*SHOWN_FIELDS)
+    )
+
+
+def _threads(article, own, is_open):
+    """``(approved count, the threads' HTML)``: kept in the cache while the article's
+    comments stay as they are, unless the reader's own held comments are among them."""
+
+    def render():
+        approved = _approved(article)
+        shown = sorted(approved + own, key=lambda comment: (comment.created_at, comment.pk))
+        threads = build_threads(
             shown,
             depth=settings.COMMENTS_THREAD_DEPTH,
             own_pending={comment.pk for comment in own},
-        ),
-        "open": is_open,
-        "unpublished": not article.is_published(),
-        "form": _blank_form(request, article, reply_to=reply_to) if is_open else None,
-        "reply_to": reply_to,
-        "shared": shared,
-        "messages": list(get_messages(request)) if request is not None and not shared else [],
-    }
+        )
+        html = get_template("comments/_thread.html").render({"nodes": threads, "open": is_open})
+        return len(approved), html if threads else ""
+
+    if own:
+        count, html = render()
+    else:
+        count, html = pagecache.remembered(
+            f"thread:{article.pk}:{is_open}",
+            render,
+            topics=(pagecache.SITE, changes.thread(article.pk)),
+        )
+    return count, SafeString(html)
 
 
-@register.inclusion_tag("comments/form.html", takes_context=True)
-def comment_form(context, article):
-    """The comment form alone, or "Comments are closed."."""
-    request = context.get("request")
-    pagecache.shows(changes.COMMENT_FORMS)
-    is_open = comments_open(article)
-    return {
-        "article": article,
-        "open": is_open,
-        "unpublished": not article.is_published(),
-        "form": _blank_form(request, article, reply_to=None) if is_open else None,
-        "reply_to": None,
-        "shared": getattr(request, "shared_page", False),
-    }
+def _approved(article):
+    return list(
+        Comment.objects.filter(article=article, status=Comment.Status.APPROVED).only(*SHOWN_FIELDS)
+    )
 
 
-def _reply_to(request, approved):
-    """The approved comment named by ``?replytocom=<id>``, if any."""
+def _reply_to(request, article):
+    """The approved comment of ``article`` named by ``?replytocom=<id>``, if any."""
     if request is None:
         return None
     value = request.GET.get("replytocom", "")
-    if not (value.isascii() and value.isdigit()):
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         return None
-    return next((comment for comment in approved if comment.pk == int(value)), None)
+    return (
+        Comment.objects.filter(article=article, pk=int(value), status=Comment.Status.APPROVED)
+        .only(*SHOWN_FIELDS)
+        .first()
+    )
 
 
 def _blank_form(request, article, *, reply_to):
