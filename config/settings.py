@@ -97,9 +97,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "edge.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # Revisions record who made them; they are only made in the admin.
+    "edge.middleware.AdminHistoryMiddleware",
     # Only on a 404: a static page at that address, or an old WordPress address (301).
     "pages.middleware.PageFallbackMiddleware",
     "wordpress.middleware.LegacyURLMiddleware",

@@ -5,9 +5,17 @@ import re
 import time
 import uuid
 
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.utils.functional import SimpleLazyObject, empty
+from django.utils.module_loading import import_string
 
 from edge.logging import request_id
 from edge.views import service_unavailable
@@ -33,7 +41,7 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         current = incoming if SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = current
         token = request_id.set(current)
@@ -42,20 +50,12 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             duration_ms = (time.perf_counter() - started) * 1000
             response["X-Request-ID"] = current
-            method = printable(request.method or "")
-            path = printable(request.path[:PATH_LOG_LENGTH])
             request_logger.info(
                 "%s %s %s %.1fms",
-                method,
-                path,
+                printable(request.method or ""),
+                printable(request.path[:PATH_LOG_LENGTH]),
                 response.status_code,
                 duration_ms,
-                extra={
-                    "method": method,
-                    "path": path,
-                    "status_code": response.status_code,
-                    "duration_ms": round(duration_ms, 1),
-                },
             )
             return response
         finally:
@@ -64,10 +64,54 @@ class RequestLogMiddleware:
 
 def printable(text):
     """``text`` with control characters written as escapes, safe in a log line."""
+    if text.isprintable():
+        return text
     return "".join(
         char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
         for char in text
     )
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages, their storage made when a request first uses it (few do).
+
+    A request that never reads or adds a message reads no cookie or session for
+    them and writes nothing back.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)
+
+
+class AdminOnlyMiddleware:
+    """Runs the middleware named by ``inner`` for requests under ``ADMIN_URL`` alone.
+
+    For what only the admin needs, so that the public site's requests skip it.
+    """
+
+    inner = ""  # the dotted path of the middleware
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.wrapped = import_string(self.inner)(get_response)
+        self.prefix = f"/{settings.ADMIN_URL}"
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.prefix):
+            return self.wrapped(request)
+        return self.get_response(request)
+
+
+class AdminHistoryMiddleware(AdminOnlyMiddleware):
+    """django-simple-history's: revisions made in the admin record who made them."""
+
+    inner = "simple_history.middleware.HistoryRequestMiddleware"
 
 
 class DatabaseUnavailableMiddleware:
@@ -107,17 +151,57 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     The public site keeps ``CONTENT_SECURITY_POLICY``; the admin's policy also
     allows the inline styles the editor injects. A view's own ``@csp_replace``
     or ``@csp_update`` still applies on top of either.
+
+    The site uses no nonces, so a response without a policy of its own gets one of
+    the two headers, built once (django-csp builds it anew for every response).
     """
+
+    def process_response(self, request, response):
+        if _has_own_policy(request, response):
+            return super().process_response(request, response)
+        if HEADER not in response and not getattr(response, "_csp_exempt", False):
+            response[HEADER] = _built_policy(self._is_admin(request))
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if (
-            not report_only
-            and parts.config is None
-            and request.path_info.startswith(f"/{settings.ADMIN_URL}")
-        ):
+        if not report_only and parts.config is None and self._is_admin(request):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return parts
+
+    @staticmethod
+    def _is_admin(request):
+        return request.path_info.startswith(f"/{settings.ADMIN_URL}")
+
+
+POLICY_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace")
+_policies = {}  # is the admin's → the header
+
+
+def _has_own_policy(request, response):
+    """Whether django-csp must build this response's header itself."""
+    return (
+        settings.DEBUG
+        or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        or (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("EXCLUDE_URL_PREFIXES")
+        or getattr(request, "_csp_nonce", None) is not None
+        or any(getattr(response, name, None) is not None for name in POLICY_OVERRIDES)
+    )
+
+
+def _built_policy(admin):
+    if admin not in _policies:
+        config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"] if admin else None
+        _policies[admin] = build_policy(config=config)
+    return _policies[admin]
+
+
+@receiver(setting_changed)
+def _forget_policies(setting, **kwargs):
+    if "CONTENT_SECURITY_POLICY" in setting or setting == "ADMIN_URL":
+        _policies.clear()
 
 
 class PermissionsPolicyMiddleware:

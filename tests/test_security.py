@@ -178,6 +178,41 @@ def test_admin_policy_follows_admin_url(settings):
     assert policy(public) == PUBLIC_CSP
 
 
+def test_built_policy_is_the_one_django_csp_builds():
+    from csp.utils import build_policy
+    from django.conf import settings
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+
+    public = middleware(RequestFactory().get("/"))
+    admin = middleware(RequestFactory().get("/admin/"))
+
+    assert public["Content-Security-Policy"] == build_policy()
+    admin_directives = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    assert admin["Content-Security-Policy"] == build_policy(config=admin_directives)
+
+
+def test_a_view_with_a_policy_of_its_own_keeps_it():
+    from csp.decorators import csp_update
+
+    view = csp_update({"img-src": "https://maps.example"})(lambda request: HttpResponse())
+    middleware = ContentSecurityPolicyMiddleware(view)
+
+    header = middleware(RequestFactory().get("/"))["Content-Security-Policy"]
+
+    assert "https://maps.example" in header
+    assert "script-src 'self'" in header
+
+
+def test_a_changed_policy_is_sent_at_once(settings):
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    middleware(RequestFactory().get("/"))
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+
+    assert middleware(RequestFactory().get("/"))["Content-Security-Policy"] == "default-src 'none'"
+
+
 def test_no_hsts_over_plain_http(client, db):
     assert "Strict-Transport-Security" not in client.get("/")
 
