@@ -8,9 +8,15 @@ warm request with the ``comment_author`` cookie (rendered every time).
 cold render that reads a large table (articles, comments, their links to
 categories, experts and tags) and reports each sequential scan of one of
 those tables: a list query that is not backed by an index.
+
+``cold_times`` times one anonymous request with every cache emptied (the
+shared cache and this process's recent pages), a few times over: what the
+first reader after a change waits for, without the network.
 """
 
 import json
+import statistics
+import time
 from dataclasses import dataclass, field
 
 from django.core.cache import caches
@@ -19,6 +25,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from load import UNCACHED_COOKIE
 from server import PROXY_HEADERS
+
+from pagecache.serving import _recent_pages
+
+# The pages timed cold, and the most their median may take (ms).
+COLD_LIMITS_MS = {"article": 20.0, "category": 10.0}
+COLD_REPEAT = 7
 
 LARGE_TABLES = (
     "articles_article",
@@ -48,8 +60,10 @@ def client(cookie=None):
 
 
 def clear_caches():
+    """Every cache emptied: Django's caches and the pages this process keeps in memory."""
     for alias in caches:
         caches[alias].clear()
+    _recent_pages.clear()
 
 
 def captured(test_client, path):
@@ -72,6 +86,38 @@ def count_queries(pages):
         captured(cookie, path)
         uncached = captured(cookie, path)
         results[name] = PageQueries(len(cold), len(warm), len(uncached), cold)
+    return results
+
+
+@dataclass
+class ColdTime:
+    times_ms: list
+
+    @property
+    def median_ms(self):
+        return statistics.median(self.times_ms)
+
+
+def cold_times(pages, repeat=COLD_REPEAT):
+    """``{name: ColdTime}``: one anonymous request to each (name, path), caches emptied first.
+
+    One client for all: a new one loads the middleware again on its first request
+    (WhiteNoise then reads every static file), which no server does per request.
+    """
+    anonymous = client()
+    results = {}
+    for name, path in pages:
+        anonymous.get(path)  # the middleware loaded, the templates compiled
+        times = []
+        for _ in range(repeat):
+            clear_caches()
+            anonymous.cookies.clear()
+            started = time.perf_counter()
+            response = anonymous.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path} answered {response.status_code} in process")
+        results[name] = ColdTime(times)
     return results
 
 

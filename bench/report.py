@@ -2,10 +2,15 @@
 
 import os
 
+from churn import APPROVAL_SECONDS, READ_SECONDS
 from load import PAGES, TIMEOUT, WARMUP
+from queries import COLD_LIMITS_MS, COLD_REPEAT
 
-TARGET_SHARES = {name: share for name, _path, share, _growth in PAGES}
-GROWTH_LIMITS = {name: growth for name, _path, _share, growth in PAGES}
+TARGETS = {page.name: page for page in PAGES}
+GROWTH_LIMITS = {page.name: page.growth for page in PAGES}
+STOCK_SHARE = 0.9  # the least share of the stock Django view's requests/s for the ceiling
+CHURN_SHARE = 0.9  # the least share of the quiet run's requests/s under churn
+CHURN_P99 = 2.0  # the most the p99 may grow under churn
 SCALES = (("scale1", "×1"), ("scale10", "×10"))
 # The articles sitemap lists every published article: reading the whole table is its plan.
 WHOLE_TABLE_PAGES = {"sitemap, articles"}
@@ -35,19 +40,8 @@ def targets(results):
     """(target, measured, passed) for each target of the phases that ran."""
     rows = []
     for key, label in SCALES:
-        if key not in results:
-            continue
-        ceiling = ceiling_rps(results[key])
-        for name, load in results[key]["loads"]["pages"].items():
-            share = load["cached"].rps / ceiling
-            wanted = TARGET_SHARES[name]
-            rows.append(
-                (
-                    f"{name} {label}: ≥ {wanted:.0%} of the ceiling's requests/s",
-                    f"{share:.0%}",
-                    share >= wanted,
-                )
-            )
+        if key in results:
+            rows += page_targets(results[key], label)
     if "scale1" in results and "scale10" in results:
         for name, (p50_1, p50_10, growth) in growths(results, "cached").items():
             if (limit := GROWTH_LIMITS[name]) is None:
@@ -63,6 +57,8 @@ def targets(results):
                     growth is not None and growth <= limit,
                 )
             )
+    if churn := results.get("churn"):
+        rows += churn_targets(churn)
     for key, label in SCALES:
         if key in results:
             scans = [
@@ -114,6 +110,93 @@ def targets(results):
     return rows
 
 
+def page_targets(measured, label):
+    """The ceiling against stock Django, each page's share of the ceiling, the cold times."""
+    ceiling = ceiling_rps(measured)
+    rows = []
+    if stock := measured["loads"].get("stock"):
+        share = ceiling / stock.rps if stock.rps else 0.0
+        rows.append(
+            (
+                f"ceiling {label}: ≥ {STOCK_SHARE:.0%} of the stock Django view's requests/s",
+                f"{share:.0%} ({ceiling:,.0f} vs {stock.rps:,.0f})",
+                share >= STOCK_SHARE,
+            )
+        )
+    for name, load in measured["loads"]["pages"].items():
+        page = TARGETS[name]
+        for mode, wanted in (("cached", page.cached), ("uncached", page.uncached)):
+            if wanted is None:
+                continue
+            share = load[mode].rps / ceiling
+            which = "" if mode == "cached" else " with a cookie"
+            rows.append(
+                (
+                    f"{name} {label}{which}: ≥ {wanted:.0%} of the ceiling's requests/s",
+                    f"{share:.0%}",
+                    share >= wanted,
+                )
+            )
+        if page.alone_ms is not None:
+            alone = load["uncached"].alone_ms
+            rows.append(
+                (
+                    f"{name} {label} with a cookie: one request alone ≤ {page.alone_ms:g} ms",
+                    f"{alone:.1f} ms" if alone is not None else "—",
+                    alone is not None and alone <= page.alone_ms,
+                )
+            )
+    for name, cold in measured.get("cold", {}).items():
+        limit = COLD_LIMITS_MS[name]
+        rows.append(
+            (
+                f"{name} {label}: cold request in process ≤ {limit:g} ms "
+                f"(median of {len(cold.times_ms)})",
+                f"{cold.median_ms:.1f} ms",
+                cold.median_ms <= limit,
+            )
+        )
+    return rows
+
+
+def churn_targets(churn):
+    """The loaded page under churn against the quiet run, and the renders counted."""
+    quiet, busy = churn.quiet.load, churn.churn.load
+    share = busy.rps / quiet.rps if quiet.rps else 0.0
+    growth = busy.p99_ms / quiet.p99_ms if quiet.p99_ms else None
+    approvals = churn.churn.approvals
+    per_approval = churn.churn.affected_renders / approvals if approvals else None
+    return [
+        (
+            f"article under churn: ≥ {CHURN_SHARE:.0%} of its requests/s without churn",
+            f"{share:.0%} ({busy.rps:,.0f} vs {quiet.rps:,.0f})",
+            share >= CHURN_SHARE,
+        ),
+        (
+            f"article under churn: p99 ≤ {CHURN_P99:g}× the p99 without churn",
+            f"{growth:.2f}× ({quiet.p99_ms:.1f} → {busy.p99_ms:.1f} ms)" if growth else "—",
+            growth is not None and growth <= CHURN_P99,
+        ),
+        (
+            "churn: 0 renders of the loaded (unaffected) article page",
+            f"{churn.churn.loaded_renders} renders, {approvals} approvals",
+            churn.churn.loaded_renders == 0,
+        ),
+        (
+            "churn: ≤ 1 render of the affected article page per approval",
+            f"{per_approval:.2f} ({churn.churn.affected_renders} renders, {approvals} approvals)"
+            if per_approval is not None
+            else "no approval made",
+            per_approval is not None and per_approval <= 1,
+        ),
+        (
+            "churn: the affected article page shows the last comment approved",
+            "yes" if churn.churn.last_shown else "no",
+            bool(churn.churn.last_shown),
+        ),
+    ]
+
+
 def growths(results, mode):
     """{page: (p50 ×1, p50 ×10, growth)} of the ``mode`` runs ("cached" or "uncached").
 
@@ -158,6 +241,19 @@ def pages_section(measured, label, data, duration):
             "—",
         )
     ]
+    if stock := measured["loads"].get("stock"):
+        rows.append(
+            (
+                "stock Django view",
+                rate(stock),
+                latency(stock, stock.p50_ms),
+                latency(stock, stock.p99_ms),
+                stock.errors,
+                f"{stock.rps / ceiling:.0%}",
+                *[""] * 6,
+                "—",
+            )
+        )
     for name, load in measured["loads"]["pages"].items():
         cached, uncached = load["cached"], load["uncached"]
         queries = measured["queries"][name]
@@ -180,15 +276,77 @@ def pages_section(measured, label, data, duration):
         )
     headers = [
         "page", "req/s", "p50 ms", "p99 ms", "errors", "of ceiling",
-        "uncached req/s", "p50 ms", "p99 ms", "errors", "of ceiling", "alone ms",
+        "cookie req/s", "p50 ms", "p99 ms", "errors", "of ceiling", "alone ms",
         "SQL cold / warm / cookie",
     ]  # fmt: skip
     counts = ", ".join(f"{value:,} {name}" for name, value in data.items())
     return (
         f"## Pages at scale {label} ({counts})\n\n"
         + table(headers, rows, "lrrrrrrrrrrrr")
-        + f'\n\n"alone": one uncached request on the idle server (median of the warm-up); '
-        f'"—": no request finished within the {duration} s run.\n'
+        + f'\n\n"alone": one request with the cookie on the idle server (median of the warm-up); '
+        f'"—": no request finished within the {duration} s run. "stock Django view": the same '
+        "trivial view in a project as `django-admin startproject` makes it (bench/stock/), "
+        "under gunicorn with as many workers, loaded just before.\n"
+    )
+
+
+def cold_section(results):
+    rows = []
+    for key, label in SCALES:
+        for name, cold in results.get(key, {}).get("cold", {}).items():
+            limit = COLD_LIMITS_MS[name]
+            rows.append(
+                (
+                    f"{name} {label}",
+                    f"{cold.median_ms:.1f}",
+                    f"{min(cold.times_ms):.1f}",
+                    f"{max(cold.times_ms):.1f}",
+                    f"{limit:g}",
+                    verdict(cold.median_ms <= limit),
+                )
+            )
+    headers = ["page", "median ms", "fastest", "slowest", "limit ms", "result"]
+    return (
+        "## Cold requests in process\n\n"
+        f"One anonymous request with every cache emptied (Redis and the process's recent "
+        f"pages), {COLD_REPEAT} times, timed in the benchmark's process with Django's test "
+        "client: the render a change costs its first reader, without the network.\n\n"
+        + table(headers, rows, "lrrrrl")
+        + "\n"
+    )
+
+
+def churn_section(churn):
+    rows = []
+    for name, run in (("without churn", churn.quiet), ("churn", churn.churn)):
+        load = run.load
+        rows.append(
+            (
+                name,
+                rate(load),
+                latency(load, load.p50_ms),
+                latency(load, load.p99_ms),
+                load.errors,
+                run.approvals,
+                run.loaded_renders,
+                run.reads,
+                run.read_errors,
+                run.affected_renders,
+            )
+        )
+    headers = [
+        "run", "req/s", "p50 ms", "p99 ms", "errors", "approvals", "renders of the loaded page",
+        "affected page requests", "errors", "renders of the affected page",
+    ]  # fmt: skip
+    return (
+        "## Churn\n\n"
+        f"`{churn.loaded}` as an anonymous reader (page cache) under wrk, twice: without "
+        f"churn, then while one pending comment on another article (`{churn.affected}`, not "
+        f"shown on the loaded page) is approved every {APPROVAL_SECONDS:g} s in the benchmark's "
+        "process (`Comment.approve()`, same Redis database and key prefix as the server). "
+        f"In both runs one reader requests `{churn.affected}` every {READ_SECONDS:g} s. "
+        "The server runs with `PAGE_CACHE_COUNT_RENDERS=true`; the counters are emptied "
+        "after each warm-up and read when wrk ends.\n\n" + table(headers, rows, "lrrrrrrrrr") + "\n"
     )
 
 
@@ -214,7 +372,7 @@ def growth_section(results):
         )
     headers = [
         "page", "p50 ms ×1", "p50 ms ×10", "growth", "limit", "result",
-        "uncached p50 ×1", "uncached p50 ×10", "uncached growth",
+        "cookie p50 ×1", "cookie p50 ×10", "cookie growth",
     ]  # fmt: skip
     return "## Cost of 10× more data\n\n" + table(headers, rows, "lrrrrlrrr") + "\n"
 
@@ -314,11 +472,10 @@ def settings_section(results):
         "(`EMAIL_URL` pointing at a closed port), one log line per request to a file",
         f"- PostgreSQL `random_page_cost`: {versions.get('random_page_cost', '?')}",
         f"- Load: `wrk --latency -t{args.threads} -c{args.connections} -d{args.duration}s "
-        f'--timeout={TIMEOUT}s` per URL after a {WARMUP} s warm-up; "uncached" adds '
-        "`Cookie: comment_author=bench`, which the page cache steps aside for. Targets apply "
-        "to the anonymous (cached) runs.",
+        f'--timeout={TIMEOUT}s` per URL after a {WARMUP} s warm-up; "cookie" adds '
+        "`Cookie: comment_author=bench`: the page cache renders that reader's personal parts.",
         "- SQL counts in process (Django test client): cold (caches emptied), warm, warm with "
-        "the cookie.",
+        f"the cookie; cold requests timed in process, median of {COLD_REPEAT}.",
         f"- Phases run: {', '.join(results['phases'])}",
     ]
     return "\n".join(lines) + "\n"
@@ -344,7 +501,10 @@ def render(results):
     if "scale1" in results and "scale10" in results:
         parts.append(growth_section(results))
     if "scale1" in results or "scale10" in results:
+        parts.append(cold_section(results))
         parts.append(plans_section(results))
+    if "churn" in results:
+        parts.append(churn_section(results["churn"]))
     if "storm" in results:
         parts.append(storm_section(results["storm"]))
     if "faults" in results:

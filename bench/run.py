@@ -1,6 +1,6 @@
 """``make bench``: the production server under load, a comment storm and fault runs.
 
-    .venv/bin/python bench/run.py [--skip-scale10] [--only pages,storm,scale10,faults]
+    .venv/bin/python bench/run.py [--skip-scale10] [--only pages,churn,storm,scale10,faults]
 
 On the PostgreSQL server of ``DATABASE_URL`` (default: the local one) it
 creates a fresh ``tribune_bench`` database, migrates it and fills it with
@@ -8,12 +8,15 @@ creates a fresh ``tribune_bench`` database, migrates it and fills it with
 folder, then, against gunicorn with production settings and Redis (a
 database number of its own, emptied before each run):
 
-1. pages: ``wrk`` on each page of ``load.PAGES``, cached and uncached, and on
-   the ceiling; SQL queries per request and ``EXPLAIN`` of each page's
-   queries, in this process;
-2. storm: 50 readers post 1,000 comments at once (``storm.py``);
-3. scale10: the database again at scale 10, and the pages again;
-4. faults: PostgreSQL and Redis stopped and started under a running server,
+1. pages: ``wrk`` on the same trivial view of a stock Django project
+   (bench/stock/), then on each page of ``load.PAGES``, cached and uncached,
+   and on the ceiling; SQL queries per request, cold requests timed and
+   ``EXPLAIN`` of each page's queries, in this process;
+2. churn: the cached article page under load while comments are approved on
+   another article, renders counted (``churn.py``);
+3. storm: 50 readers post 1,000 comments at once (``storm.py``);
+4. scale10: the database again at scale 10, and the pages again;
+5. faults: PostgreSQL and Redis stopped and started under a running server,
    on throw-away instances (``faults.py``).
 
 It prints the results and writes them to ``bench/RESULTS.md`` (overwritten),
@@ -45,7 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from server import free_port  # noqa: E402
 from support import admin_connection, create_database, drop_database, machine  # noqa: E402
 
-PHASES = ("pages", "storm", "scale10", "faults")
+PHASES = ("pages", "churn", "storm", "scale10", "faults")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 DATABASE_NAME = "tribune_bench"
@@ -147,21 +150,58 @@ def flush_cache():
         caches[alias].clear()
 
 
+def wrk_options(args):
+    return {"duration": args.duration, "threads": args.threads, "connections": args.connections}
+
+
+def measure_stock(args, environment, label):
+    """wrk on the stock Django project's trivial view, with as many workers as Tribune."""
+    from load import CEILING, measure
+    from server import StockDjango
+
+    log_path = LOGS / f"gunicorn-stock-{label}.log"
+    with StockDjango(environment, log_path, workers=args.workers) as server:
+        load = measure(server, CEILING, **wrk_options(args))
+    print(f"    stock Django view: {load.rps:,.0f} requests/s", flush=True)
+    return load
+
+
 def measure_pages(args, environment, label):
-    """wrk on every page, then SQL counts and plans in this process."""
+    """wrk on the stock view and every page, then SQL counts, cold times and plans here."""
     from load import PAGES, load_pages
-    from queries import count_queries, explain_queries
+    from queries import COLD_LIMITS_MS, cold_times, count_queries, explain_queries
     from server import Gunicorn
 
     flush_cache()
+    stock = measure_stock(args, environment, label)
     log_path = LOGS / f"gunicorn-{label}.log"
     with Gunicorn(environment, log_path, workers=args.workers) as server:
-        loads = load_pages(
-            server, duration=args.duration, threads=args.threads, connections=args.connections
-        )
-    queries = count_queries([(name, path) for name, path, *_target in PAGES])
+        loads = load_pages(server, **wrk_options(args))
+    loads["stock"] = stock
+    paths = {page.name: page.path for page in PAGES}
+    queries = count_queries(paths.items())
+    cold = cold_times([(name, paths[name]) for name in COLD_LIMITS_MS])
     plans = explain_queries({name: page.cold_sql for name, page in queries.items()})
-    return {"loads": loads, "queries": queries, "plans": plans}
+    return {"loads": loads, "queries": queries, "plans": plans, "cold": cold}
+
+
+def churn_phase(args, environment):
+    """wrk on the cached article, without then with churn; renders counted by the server."""
+    from churn import CHURN_SETTINGS, run_churn
+    from server import Gunicorn
+
+    flush_cache()
+    env = {**environment, **CHURN_SETTINGS}
+    with Gunicorn(env, LOGS / "gunicorn-churn.log", workers=args.workers) as server:
+        measured = run_churn(server, "/articles/bench-discussed/", **wrk_options(args))
+    for name in ("quiet", "churn"):
+        run = getattr(measured, name)
+        print(
+            f"    {name}: {run.load.rps:,.0f} requests/s, {run.approvals} approvals, "
+            f"renders {run.loaded_renders} loaded / {run.affected_renders} affected",
+            flush=True,
+        )
+    return measured
 
 
 def comment_storm(environment):
@@ -232,7 +272,7 @@ def main():
     timer = Timer()
     results = {"phases": args.phases, "settings": args, "started": started}
     load_before = os.getloadavg()
-    needs_data = {"pages", "storm"} & set(args.phases)
+    needs_data = {"pages", "churn", "storm"} & set(args.phases)
     try:
         check_redis()
         results["versions"] = versions(server_url)
@@ -244,6 +284,9 @@ def main():
         if "pages" in args.phases:
             with timer.phase("pages, scale 1"):
                 results["scale1"] = measure_pages(args, environment, "scale1")
+        if "churn" in args.phases:
+            with timer.phase("churn"):
+                results["churn"] = churn_phase(args, environment)
         if "storm" in args.phases:
             with timer.phase("comment storm"):
                 results["storm"] = comment_storm(environment)

@@ -2,7 +2,8 @@
 
 ``Gunicorn`` starts Tribune the way production does (``gunicorn
 config.wsgi:application``, sync workers, ``DEBUG`` off) on a free loopback
-port, with the environment it is given, and stops it by its own process id.
+port, with the environment it is given, and stops it by its own process id;
+``StockDjango`` serves bench/stock/ the same way.
 Every request says it came through the TLS proxy (``X-Forwarded-Proto:
 https``), so the HTTPS settings stay on as in production.
 """
@@ -71,6 +72,10 @@ class Gunicorn:
     to ``log_path``.
     """
 
+    app = "config.wsgi:application"
+    directory = ROOT
+    health = "/healthz"  # answers 200 once the server is up
+
     def __init__(self, environment, log_path, workers=2):
         self.environment = {**os.environ, **environment}
         self.log_path = Path(log_path)
@@ -87,14 +92,18 @@ class Gunicorn:
 
     def start(self, timeout=60):
         command = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            sys.executable, "-m", "gunicorn", self.app,
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
         ]  # fmt: skip
         if has_control_socket():
             command.append("--no-control-socket")
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
-                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT
+                command,
+                cwd=self.directory,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -103,14 +112,14 @@ class Gunicorn:
                     f"gunicorn exited with {self.process.returncode}: see {self.log_path}"
                 )
             try:
-                if fetch(self.port, "/healthz", timeout=5).status == 200:
+                if fetch(self.port, self.health, timeout=5).status == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.3)
         self.stop()
         raise RuntimeError(
-            f"gunicorn did not answer /healthz within {timeout} s: see {self.log_path}"
+            f"gunicorn did not answer {self.health} within {timeout} s: see {self.log_path}"
         )
 
     def stop(self):
@@ -130,3 +139,15 @@ class Gunicorn:
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
+
+
+class StockDjango(Gunicorn):
+    """bench/stock/, a project as ``django-admin startproject`` makes it, under gunicorn."""
+
+    app = "stock.wsgi:application"
+    directory = ROOT / "bench"
+    health = "/bench/ceiling"
+
+    def __init__(self, environment, log_path, workers=2):
+        environment = {**environment, "DJANGO_SETTINGS_MODULE": "stock.settings"}
+        super().__init__(environment, log_path, workers)

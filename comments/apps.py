@@ -12,6 +12,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         import pagecache
         from comments import changes, posting
+        from comments.templatetags import comments  # noqa: F401 -- fills the personal parts
 
         changes.connect()
         pagecache.register_clock(changes.COMMENT_FORMS, next_closing)

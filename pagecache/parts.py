@@ -94,7 +94,8 @@ def filled(content, parts, request):
     """``content`` with each personal part rendered for ``request``; None if one cannot be."""
     pieces, at = [], 0
     for start, end, name, args in parts:
-        html = _fillers[name](request, *args)
+        fill = _fillers.get(name)
+        html = None if fill is None else fill(request, *args)
         if html is None:
             return None
         pieces += [content[at:start], str(html).encode()]

@@ -1,7 +1,12 @@
-"""The benchmark harness: its data generator, its reading of wrk, the ceiling page."""
+"""The benchmark harness: its data generator, its reading of wrk, the ceiling page,
+the stock Django project, the churn's helpers and the targets it reports."""
 
+import ast
+import contextlib
+import datetime
 import importlib
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,8 +20,12 @@ from edge import views
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
+import churn
+import django
 import generate
-from load import parse_wrk
+import report
+from load import Load, parse_wrk
+from queries import ColdTime
 
 TINY = {"articles": 40, "comments": 400, "categories": 6, "tags": 15, "experts": 5}
 
@@ -151,3 +160,155 @@ def test_the_ceiling_is_served_when_turned_on(rf):
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["Content-Type"] == "text/plain"
+
+
+# The stock Django project --------------------------------------------------------------------
+
+
+def startproject_settings():
+    """The literal settings of the file ``django-admin startproject`` writes."""
+    template = Path(django.__file__).parent / "conf/project_template/project_name/settings.py-tpl"
+    found = {}
+    for node in ast.parse(template.read_text()).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            with contextlib.suppress(ValueError):
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+    return found
+
+
+def test_the_stock_project_has_the_apps_and_middleware_of_startproject():
+    from stock import settings as stock
+
+    generated = startproject_settings()
+    assert len(generated["MIDDLEWARE"]) == 7
+    for name in ("MIDDLEWARE", "INSTALLED_APPS", "AUTH_PASSWORD_VALIDATORS", "STATIC_URL"):
+        assert generated[name] == getattr(stock, name), name
+    assert generated["TEMPLATES"][0]["OPTIONS"] == stock.TEMPLATES[0]["OPTIONS"]
+    assert stock.DEBUG is False
+    assert stock.ALLOWED_HOSTS == ["*"]
+
+
+def test_the_stock_view_answers_as_the_ceiling(rf):
+    from stock.views import ceiling
+
+    response = ceiling(rf.get("/bench/ceiling"))
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert response["Content-Type"] == "text/plain"
+
+
+# The churn -----------------------------------------------------------------------------------
+
+
+def test_the_affected_article_is_not_shown_on_the_loaded_page(generated, client):
+    loaded = client.get(f"/articles/{generate.DISCUSSED_SLUG}/").content.decode()
+    article = churn.affected_article(loaded)
+    assert article in Article.objects.published()
+    assert article.get_absolute_url() not in loaded
+    assert article.slug != generate.DISCUSSED_SLUG
+
+
+def test_the_approver_approves_the_pending_comments_in_order(generated):
+    article = Article.objects.published().exclude(slug=generate.DISCUSSED_SLUG).first()
+    pending = churn.add_pending(article, 3)
+    assert Comment.objects.filter(pk__in=pending, status=Comment.Status.PENDING).count() == 3
+    approver = churn.Approver(pending, threading.Event())
+    assert approver.step() and approver.step()
+    approved = Comment.objects.filter(pk__in=pending, status=Comment.Status.APPROVED)
+    assert sorted(approved.values_list("pk", flat=True)) == pending[:2]
+    assert approver.approved == pending[:2]
+    assert approver.step() and not approver.step()
+
+
+def test_renders_are_read_as_the_app_counts_them(generated, client, settings):
+    settings.PAGE_CACHE_COUNT_RENDERS = True
+    path = f"/articles/{generate.DISCUSSED_SLUG}/"
+    churn.reset_renders(path)
+    client.get(path)
+    client.get(path)
+    assert churn.renders(path) == 1
+    churn.reset_renders(path)
+    assert churn.renders(path) == 0
+
+
+# The targets ---------------------------------------------------------------------------------
+
+
+def load(rps, p99_ms=2.0, alone_ms=None):
+    return Load(1000, rps, 1.0, p99_ms, 0, 0, alone_ms)
+
+
+def measured_pages(ceiling=1000, stock=1050, cached=800, uncached=120, alone_ms=10.0):
+    pages = {
+        page.name: {"cached": load(cached), "uncached": load(uncached, alone_ms=alone_ms)}
+        for page in report.PAGES
+    }
+    cold = {"article": ColdTime([15.0] * 7), "category": ColdTime([12.0, 11.0, 9.0])}
+    return {
+        "loads": {"ceiling": (load(ceiling), load(ceiling)), "pages": pages, "stock": load(stock)},
+        "cold": cold,
+    }
+
+
+def results_of(rows):
+    return {target: passed for target, _measured, passed in rows}
+
+
+def test_page_targets_compare_with_the_ceiling_and_the_stock_view():
+    rows = results_of(report.page_targets(measured_pages(), "×1"))
+    assert rows["ceiling ×1: ≥ 90% of the stock Django view's requests/s"]
+    assert rows["home ×1: ≥ 75% of the ceiling's requests/s"]
+    assert rows["home ×1 with a cookie: ≥ 10% of the ceiling's requests/s"]
+    assert rows["article ×1 with a cookie: ≥ 6% of the ceiling's requests/s"]
+    assert rows["article ×1 with a cookie: one request alone ≤ 12 ms"]
+    assert rows["article ×1: cold request in process ≤ 20 ms (median of 7)"]
+    assert not rows["category ×1: cold request in process ≤ 10 ms (median of 3)"]
+    assert not any("search ×1 with a cookie" in target for target in rows)
+
+    slow = results_of(report.page_targets(measured_pages(stock=2000, uncached=70), "×1"))
+    assert not slow["ceiling ×1: ≥ 90% of the stock Django view's requests/s"]
+    assert not slow["home ×1 with a cookie: ≥ 10% of the ceiling's requests/s"]
+    assert slow["article ×1 with a cookie: ≥ 6% of the ceiling's requests/s"]
+
+
+def window(rps=1000, p99_ms=2.0, approvals=10, loaded=0, affected=10, last_shown=True):
+    return churn.Window(load(rps, p99_ms), approvals, loaded, affected, 20, 0, last_shown)
+
+
+def test_churn_targets():
+    quiet = window(approvals=0, affected=0, last_shown=None)
+    calm = churn.Churn("/a/", "/b/", quiet, window(rps=950, p99_ms=3.0))
+    assert all(results_of(report.churn_targets(calm)).values())
+
+    rough = churn.Churn(
+        "/a/", "/b/", quiet, window(rps=800, p99_ms=5.0, loaded=3, affected=12, last_shown=False)
+    )
+    assert not any(results_of(report.churn_targets(rough)).values())
+    idle = churn.Churn("/a/", "/b/", quiet, window(approvals=0, affected=0, last_shown=None))
+    assert not results_of(report.churn_targets(idle))[
+        "churn: ≤ 1 render of the affected article page per approval"
+    ]
+
+
+def test_the_report_renders_the_new_sections():
+    args = type("Args", (), {"duration": 5, "threads": 1, "connections": 4, "workers": 2})
+    pages = measured_pages()
+    counts = type("Counts", (), {"cold": 9, "warm": 0, "uncached": 8})
+    pages["queries"] = dict.fromkeys(pages["loads"]["pages"], counts)
+    pages["plans"] = {}
+    quiet = window(approvals=0, affected=0, last_shown=None)
+    results = {
+        "phases": ["pages", "churn"],
+        "settings": args,
+        "started": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        "versions": {"Django": "5.2"},
+        "load": ((1.0, 1.0, 1.0), (1.0, 1.0, 1.0)),
+        "machine": "a machine",
+        "data1": {"articles": 10},
+        "scale1": pages,
+        "churn": churn.Churn("/a/", "/b/", quiet, window()),
+        "timings": [("pages", 1.0)],
+    }
+    text = report.render(results)
+    assert "| stock Django view | 1,050 |" in text
+    assert "## Cold requests in process" in text
+    assert "| churn | 1,000 |" in text

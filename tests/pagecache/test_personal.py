@@ -1,6 +1,9 @@
 """Readers with a cookie: the kept page with their own parts, identical to a whole render."""
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.test import Client, override_settings
@@ -141,3 +144,31 @@ def test_the_shared_page_carries_no_marks_of_its_parts(article):
 
     assert b"pagecache:" not in page
     assert b'id="comment-form"' in page
+
+
+def test_a_part_no_process_knows_how_to_fill_gets_a_whole_render(article, monkeypatch):
+    from pagecache import parts
+
+    Client().get("/articles/the-corridor/")
+    monkeypatch.setattr(parts, "_fillers", {})
+    reader = Client()
+    reader.cookies["comment_author"] = "x"
+
+    response = reader.get("/articles/the-corridor/")
+
+    assert response.status_code == 200
+    assert 'id="comment-form"' in response.text
+
+
+def test_a_new_process_can_fill_the_parts_before_it_loads_any_template():
+    script = (
+        "import django; django.setup(); from pagecache import parts; "
+        "print(sorted(parts._fillers))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+    found = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+
+    assert "'comments:form', 'comments:section'" in found.stdout
