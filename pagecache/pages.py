@@ -102,35 +102,50 @@ class RecentPages:
     """The pages this process served lately, at most ``max_bytes`` of them, oldest out first.
 
     A page never changes once rendered; whether it is still current is asked of the
-    shared cache (the versions of its topics), without fetching the page again.
+    shared cache (the versions of its topics), without fetching the page again. Each
+    page also keeps the counter of changes at which it was last found current: while
+    the counter stays there, nothing changed anywhere and the page is current still.
     """
 
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
-        self._pages = OrderedDict()  # key → CachedPage, least recently used first
+        # key → [CachedPage, counter when last found current, time until which it holds]
+        self._pages = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key, now=None):
+        """``(page, counter when it was last found current)``, or ``(None, None)``; the
+        counter is None once a topic of the page has reached its moment to change."""
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            entry = self._pages.get(key)
+            if entry is None:
+                return None, None
+            self._pages.move_to_end(key)
+            page, counter, until = entry
+            if until is not None and (now or time.time()) >= until:
+                counter = None
+            return page, counter
+
+    def found_current(self, key, page, counter, until=None):
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is not None and entry[0] is page:
+                entry[1:] = [counter, until]
 
     def clear(self):
         with self._lock:
             self._pages.clear()
             self._size = 0
 
-    def add(self, key, page):
+    def add(self, key, page, counter=None, until=None):
         with self._lock:
             if (earlier := self._pages.pop(key, None)) is not None:
-                self._size -= len(earlier.content)
+                self._size -= len(earlier[0].content)
             if len(page.content) > self.max_bytes // 8:
                 return
-            self._pages[key] = page
+            self._pages[key] = [page, counter, until]
             self._size += len(page.content)
             while self._size > self.max_bytes:
-                _key, dropped = self._pages.popitem(last=False)
+                _key, (dropped, *_found) = self._pages.popitem(last=False)
                 self._size -= len(dropped.content)

@@ -88,14 +88,23 @@ def _page(request, key, render):
 
 
 def _kept_page(key):
-    """``(current page, stale page)``: the page if it is current, else its last copy."""
-    local = _recent_pages.get(key)
-    if local is not None and local.is_current(current(local.shows)):
+    """``(current page, stale page)``: the page if it is current, else its last copy.
+
+    While nothing changed anywhere since this process last found its copy current,
+    one read of the counter of changes says so; otherwise the versions of the
+    page's topics are read (one round trip) and compared.
+    """
+    counter = current_token()
+    local, checked = _recent_pages.get(key)
+    if local is not None and checked == counter:
+        return local, None
+    if local is not None and local.is_current(versions := current(local.shows)):
+        _recent_pages.found_current(key, local, counter, _until(versions))
         return local, None
     stored = call(cache.get, key)
     fresher = stored is not None and (local is None or stored.shows != local.shows)
-    if fresher and stored.is_current(current(stored.shows)):
-        _recent_pages.add(key, stored)
+    if fresher and stored.is_current(versions := current(stored.shows)):
+        _recent_pages.add(key, stored, counter, _until(versions))
         return stored, None
     return None, stored or local
 
@@ -117,6 +126,11 @@ def _render_once(request, key, stale, render):
         if rendering_here:
             with contextlib.suppress(CacheUnavailable):
                 call(cache.delete, lock)
+
+
+def _until(versions):
+    """The first moment one of ``versions`` changes by itself, if one does."""
+    return min((v.next_change for v in versions.values() if v and v.next_change), default=None)
 
 
 def _wait_for(key):
@@ -153,7 +167,7 @@ def _render_and_keep(request, key, render):
     )
     # Kept only when no topic changed while it was being rendered.
     if all(version is not None and version.seen_by(since) for version in versions.values()):
-        _recent_pages.add(key, page)
+        _recent_pages.add(key, page, since, _until(versions))
         with contextlib.suppress(CacheUnavailable):
             call(cache.set, key, page, settings.PAGE_CACHE_TIMEOUT)
     return page

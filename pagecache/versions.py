@@ -21,7 +21,7 @@ import logging
 import secrets
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -124,15 +124,28 @@ def bump(topics):
 
 
 def _bump(topics):
+    """New tokens for ``topics``; the counter is raised again once they are written, so
+    that a process which judged a page current before then asks again (serving.py)."""
     token = _next_token()
-    call(cache.set_many, {TOPIC_PREFIX + topic: _version(topic, token) for topic in topics}, None)
+    call(cache.set_many, {TOPIC_PREFIX + topic: _stored(topic, token) for topic in topics}, None)
+    _next_token()
 
 
-def _version(topic, token):
-    moments = (clock() for clock in _clocks.get(topic, ()))
+def _stored(topic, token, *, minted=False):
+    """What the cache keeps of a version: its token (with the minted bit), as a plain
+    integer, and for a topic with a clock the next moment it changes by itself."""
+    code = token * 2 + minted
+    if topic not in _clocks:
+        return code
+    moments = (clock() for clock in _clocks[topic])
     now = time.time()
     upcoming = [moment.timestamp() for moment in moments if moment is not None]
-    return Version(token, min((moment for moment in upcoming if moment > now), default=None))
+    return (code, min((moment for moment in upcoming if moment > now), default=None))
+
+
+def _loaded(value):
+    code, next_change = (value, None) if type(value) is int else value
+    return Version(code // 2, next_change, minted=bool(code % 2))
 
 
 def _next_token():
@@ -148,8 +161,8 @@ def _next_token():
 
 
 def current_token():
-    """The latest token handed out: a page whose topics all have a token up to this one
-    was rendered after their last change began to be seen."""
+    """The counter as it stands: raised by every change, before and after it is written."""
+    _catch_up()
     token = call(cache.get, COUNTER_KEY)
     if token is None:
         token = _next_token()
@@ -164,21 +177,25 @@ def current(topics):
     now = time.time()
     result = {}
     for key, topic in keys.items():
-        version = found.get(key)
-        if version is None:
-            version = _mint(topic)
-        elif version.next_change is not None and now >= version.next_change:
+        value = found.get(key)
+        version = _mint(topic) if value is None else _loaded(value)
+        if version is not None and version.next_change is not None and now >= version.next_change:
             version = _tick(topic, version)
         result[topic] = version
     return result
 
 
 def _mint(topic):
-    """A first token for ``topic``: one process's, whichever asks first."""
-    version = replace(_version(topic, _next_token()), minted=True)
-    if call(cache.add, TOPIC_PREFIX + topic, version, None):
-        return version
-    return call(cache.get, TOPIC_PREFIX + topic) or version
+    """A first token for ``topic``: one process's, whichever asks first.
+
+    It is the counter as it stands (a first version is no change, so the counter is
+    not raised): should the topic be evicted and minted again while nothing changed,
+    it gets the same token, and its pages stay current, as they are.
+    """
+    value = _stored(topic, current_token(), minted=True)
+    if not call(cache.add, TOPIC_PREFIX + topic, value, None):
+        value = call(cache.get, TOPIC_PREFIX + topic) or value
+    return _loaded(value)
 
 
 def _tick(topic, version):
@@ -188,7 +205,8 @@ def _tick(topic, version):
     if not call(cache.add, lock, 1, TICK_LOCK_SECONDS):
         return None
     _bump([topic])
-    return call(cache.get, TOPIC_PREFIX + topic)
+    value = call(cache.get, TOPIC_PREFIX + topic)
+    return None if value is None else _loaded(value)
 
 
 def _catch_up():

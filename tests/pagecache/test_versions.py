@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -191,3 +191,45 @@ def test_workers_sharing_redis_agree_on_one_version_and_one_render(settings):
     assert len(set(found)) == 1
     assert page.renders == 1
     assert set(served) == {b"render 1"}
+
+
+def test_while_nothing_changes_a_kept_page_costs_one_read(monkeypatch):
+    page = SlowPage(seconds=0)
+    view = pagecache.cache_public(page)
+    request_page(view)
+    reads = []
+    monkeypatch.setattr(caches["default"], "get_many", lambda keys: reads.append(keys) or {})
+
+    request_page(view)
+
+    assert reads == []  # the counter alone said nothing changed
+    assert page.renders == 1
+
+
+def test_a_change_elsewhere_costs_a_look_at_the_topics_not_a_render():
+    page = SlowPage(seconds=0)
+    view = pagecache.cache_public(page)
+    request_page(view)
+
+    versions.bump({"article:2"})
+
+    assert request_page(view) == b"render 1"
+    assert page.renders == 1
+
+
+def test_a_page_found_current_while_a_change_is_being_written_is_looked_at_again(monkeypatch):
+    page = SlowPage(seconds=0)
+    view = pagecache.cache_public(page)
+    request_page(view)
+    versions.bump({"article:2"})  # the next reader must look at the topics
+    write = cache.set_many
+
+    def a_reader_comes_first(mapping, timeout):
+        assert request_page(view) == b"render 1"  # the new token is not written yet
+        return write(mapping, timeout)
+
+    monkeypatch.setattr(caches["default"], "set_many", a_reader_comes_first)
+    versions.bump({"article:1"})
+    monkeypatch.undo()
+
+    assert request_page(view) == b"render 2"
