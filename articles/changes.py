@@ -25,6 +25,11 @@ def of_articles(pks):
     return (ARTICLES, *(article(pk) for pk in pks))
 
 
+def articles_changed(pks):
+    """For a write that sends no signal (links set in bulk): announce these articles."""
+    pagecache.changed(*of_articles(pks))
+
+
 def connect():
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from taggit.models import Tag, TaggedItem

@@ -114,9 +114,7 @@ class ArticleDetailView(generic.DetailView):
         article = self.object
         pks = pagecache.remembered(
             f"related:{article.pk}",
-            lambda: list(
-                Article.objects.related_to(article, limit=RECENT_COUNT).values_list("pk", flat=True)
-            ),
+            lambda: Article.objects.related_pks(article, limit=RECENT_COUNT),
             topics=(pagecache.SITE, changes.ARTICLES),
         )
         found = Article.objects.only("title", "slug", "lead", "published_at").in_bulk(pks)

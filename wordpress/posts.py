@@ -10,6 +10,7 @@ from urllib.parse import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from articles import changes
 from articles.markup import sanitize_html
 from articles.models import Article, Byline
 from wordpress import content
@@ -110,8 +111,10 @@ def import_post(importer, item):
         values["status"] = Article.Status.DRAFT
     article._change_reason = CHANGE_REASON
     outcome = importer.upsert(article, values, created=created)
-    if set_relations(importer, item, article, created=created) and outcome == "unchanged":
-        outcome = "updated"
+    if set_relations(importer, item, article, created=created):
+        changes.articles_changed([article.pk])  # the links are written in bulk
+        if outcome == "unchanged":
+            outcome = "updated"
     if outcome != "unchanged":
         article.update_search_vector()
     report.outcome("posts", status_key, outcome)

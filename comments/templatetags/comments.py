@@ -10,8 +10,6 @@ remembered name, no notices, and the form has empty CSRF token and timestamp
 fields, which static/js/comments.js fills in when the reader starts writing.
 """
 
-from dataclasses import dataclass, field
-
 from django import template
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -27,6 +25,7 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.policy import comments_open
 from comments.posting import own_comment_ids, remembered_author
+from comments.threads import build_threads, threads_html
 
 register = template.Library()
 
@@ -34,40 +33,6 @@ SECTION_PART = "comments:section"
 FORM_PART = "comments:form"
 COUNT_ATTRIBUTE = "comment_count"
 SHOWN_FIELDS = ("article", "parent", "name", "url", "body_html", "created_at", "status")
-
-
-@dataclass
-class Node:
-    """A comment in a thread, with the replies shown under it."""
-
-    comment: Comment
-    own_pending: bool = False
-    children: list = field(default_factory=list)
-
-
-def build_threads(comments, *, depth, own_pending=()):
-    """Nest ``comments`` (oldest first) into threads at most ``depth`` levels deep.
-
-    A reply deeper than ``depth`` is shown beside its parent, at the deepest
-    level; a reply whose parent is not shown starts a thread of its own.
-    """
-    depth = max(depth, 1)
-    roots = []
-    placed = {}  # pk → (node, the list holding it, its level)
-    for comment in comments:
-        node = Node(comment, own_pending=comment.pk in own_pending)
-        parent = placed.get(comment.parent_id)
-        if parent is None:
-            siblings, level = roots, 1
-        else:
-            parent_node, parent_siblings, parent_level = parent
-            if parent_level < depth:
-                siblings, level = parent_node.children, parent_level + 1
-            else:
-                siblings, level = parent_siblings, parent_level
-        siblings.append(node)
-        placed[comment.pk] = (node, siblings, level)
-    return roots
 
 
 @register.simple_tag(takes_context=True)
@@ -178,8 +143,7 @@ def _threads(article, own, is_open):
             depth=settings.COMMENTS_THREAD_DEPTH,
             own_pending={comment.pk for comment in own},
         )
-        html = get_template("comments/_thread.html").render({"nodes": threads, "open": is_open})
-        return len(approved), html if threads else ""
+        return len(approved), threads_html(threads, is_open=is_open)
 
     if own:
         count, html = render()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.posting import OWN_COOKIE, OWN_SALT
-from comments.templatetags.comments import build_threads
+from comments.threads import build_threads
 from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

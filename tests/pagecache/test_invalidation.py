@@ -199,3 +199,28 @@ def test_wordpress_import_of_featured_images(media_dir):  # noqa: F811
 
     assert "map" in Client().get(article.get_absolute_url()).text
     assert_cache_matches_fresh(urls)
+
+
+def test_wordpress_import_of_changed_categories(tmp_path):
+    from tests.wordpress import exports
+
+    def export_with(*terms):
+        path = tmp_path / "export.xml"
+        elements = [
+            exports.author(1, "jdoe", "Jane Doe"),
+            exports.category(1, "news", "News"),
+            exports.category(2, "europe", "Europe"),
+            exports.post(10, "corridor-talks", "jdoe", "2024-03-01 10:00:00", terms,
+                         link="http://old.example/corridor-talks/"),
+        ]  # fmt: skip
+        path.write_text(exports.export("http://old.example", "Old", *elements), encoding="utf-8")
+        return path
+
+    import_export(export_with(exports.NEWS))
+    url = Article.objects.get(slug="corridor-talks").get_absolute_url()
+    warm(url, "/category/europe/")
+
+    import_export(export_with(exports.EUROPE))  # the links are rewritten in bulk
+
+    assert "Corridor-Talks" in Client().get("/category/europe/").text
+    assert_cache_matches_fresh([url, "/category/europe/"])
