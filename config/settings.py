@@ -160,6 +160,9 @@ IMAGEKIT_CACHE_BACKEND = "imagekit"
 # is per process, and one process could not tell the others of a change.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
 PAGE_CACHE_TIMEOUT = 24 * 3600  # frees the memory of pages nobody asks for
+# How long a web process trusts its last look at the shared counter of changes (seconds):
+# a change made by another process reaches its pages within that time (its own at once).
+PAGE_CACHE_FRESHNESS = env.float("PAGE_CACHE_FRESHNESS", default=0.05)
 # Count the renders of each shared page in the cache (``make bench`` reads them).
 PAGE_CACHE_COUNT_RENDERS = env.bool("PAGE_CACHE_COUNT_RENDERS", default=False)
 

@@ -15,7 +15,14 @@ from django.utils.http import parse_http_date_safe
 
 from pagecache.pages import CachedPage, RecentPages, shared
 from pagecache.parts import Recording
-from pagecache.versions import SITE, CacheUnavailable, call, current, current_token
+from pagecache.versions import (
+    SITE,
+    CacheUnavailable,
+    call,
+    current,
+    current_token,
+    recent_token,
+)
 
 # Added by links from newsletters and social networks; they never change a page.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -91,10 +98,11 @@ def _kept_page(key):
     """``(current page, stale page)``: the page if it is current, else its last copy.
 
     While nothing changed anywhere since this process last found its copy current,
-    one read of the counter of changes says so; otherwise the versions of the
-    page's topics are read (one round trip) and compared.
+    the counter of changes says so (read at most every ``PAGE_CACHE_FRESHNESS``
+    seconds); otherwise the versions of the page's topics are read (one round
+    trip) and compared.
     """
-    counter = current_token()
+    counter = recent_token()
     local, checked = _recent_pages.get(key)
     if local is not None and checked == counter:
         return local, None

@@ -39,6 +39,7 @@ OUTAGE_LOG_INTERVAL = 60  # seconds between two warnings about an unreachable ca
 _clocks = {}  # topic → [function returning an aware datetime or None]
 _unannounced = set()  # topics changed while the cache could not be reached
 _last_outage_warning = 0.0
+_last_look = {"token": None, "at": float("-inf")}  # the counter, when this process last read it
 _local = threading.local()  # the announcement waiting for this thread's commit
 
 
@@ -126,9 +127,11 @@ def bump(topics):
 def _bump(topics):
     """New tokens for ``topics``; the counter is raised again once they are written, so
     that a process which judged a page current before then asks again (serving.py)."""
+    _last_look["at"] = float("-inf")  # this process sees its own change at its next request
     token = _next_token()
     call(cache.set_many, {TOPIC_PREFIX + topic: _stored(topic, token) for topic in topics}, None)
     _next_token()
+    _last_look["at"] = float("-inf")
 
 
 def _stored(topic, token, *, minted=False):
@@ -166,7 +169,18 @@ def current_token():
     token = call(cache.get, COUNTER_KEY)
     if token is None:
         token = _next_token()
+    _last_look.update(token=token, at=time.monotonic())
     return token
+
+
+def recent_token():
+    """The counter as this process last saw it, looked at again once
+    ``PAGE_CACHE_FRESHNESS`` seconds have passed: a kept page that was current at
+    that count needs no other look at the cache. A change this process makes is
+    seen at once; one made by another process within that time."""
+    if _unannounced or time.monotonic() - _last_look["at"] >= settings.PAGE_CACHE_FRESHNESS:
+        return current_token()
+    return _last_look["token"]
 
 
 def current(topics):

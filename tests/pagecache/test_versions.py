@@ -233,3 +233,29 @@ def test_a_page_found_current_while_a_change_is_being_written_is_looked_at_again
     monkeypatch.undo()
 
     assert request_page(view) == b"render 2"
+
+
+def test_a_change_by_another_process_is_seen_within_the_freshness_time(settings, monkeypatch):
+    settings.PAGE_CACHE_FRESHNESS = 60
+    page = SlowPage(seconds=0)
+    view = pagecache.cache_public(page)
+    request_page(view)
+    looked = dict(versions._last_look)
+
+    versions._bump({"article:1"})  # as another process would: the shared cache moves...
+    versions._last_look.update(looked)  # ...and this process has not looked since
+
+    assert request_page(view) == b"render 1"
+    monkeypatch.setattr(versions.time, "monotonic", lambda: looked["at"] + 60)
+    assert request_page(view) == b"render 2"
+
+
+def test_a_change_by_this_process_is_seen_at_once(settings):
+    settings.PAGE_CACHE_FRESHNESS = 60
+    page = SlowPage(seconds=0)
+    view = pagecache.cache_public(page)
+    request_page(view)
+
+    versions.bump({"article:1"})
+
+    assert request_page(view) == b"render 2"
