@@ -154,35 +154,51 @@ def wrk_options(args):
     return {"duration": args.duration, "threads": args.threads, "connections": args.connections}
 
 
-def measure_stock(args, environment, label):
-    """wrk on the stock Django project's trivial view, with as many workers as Tribune."""
-    from load import CEILING, measure
-    from server import StockDjango
-
-    log_path = LOGS / f"gunicorn-stock-{label}.log"
-    with StockDjango(environment, log_path, workers=args.workers) as server:
-        load = measure(server, CEILING, **wrk_options(args))
-    print(f"    stock Django view: {load.rps:,.0f} requests/s", flush=True)
-    return load
-
-
 def measure_pages(args, environment, label):
-    """wrk on the stock view and every page, then SQL counts, cold times and plans here."""
-    from load import PAGES, load_pages
+    """wrk on the stock view and every page, then SQL counts, cold times and plans here.
+
+    The stock view is loaded just before Tribune's first ceiling run and just after
+    its last, both servers up, so that the two means span the same stretch of time.
+    """
+    from load import CEILING, PAGES, load_pages, measure
     from queries import COLD_LIMITS_MS, cold_times, count_queries, explain_queries
-    from server import Gunicorn
+    from server import Gunicorn, StockDjango
 
     flush_cache()
-    stock = measure_stock(args, environment, label)
     log_path = LOGS / f"gunicorn-{label}.log"
-    with Gunicorn(environment, log_path, workers=args.workers) as server:
+    stock_log = LOGS / f"gunicorn-stock-{label}.log"
+    with (
+        StockDjango(environment, stock_log, workers=args.workers) as stock_server,
+        Gunicorn(environment, log_path, workers=args.workers) as server,
+    ):
+        stock_before = measure(stock_server, CEILING, **wrk_options(args))
+        print(f"    stock Django view: {stock_before.rps:,.0f} requests/s", flush=True)
         loads = load_pages(server, **wrk_options(args))
-    loads["stock"] = stock
+        stock_after = measure(stock_server, CEILING, **wrk_options(args))
+        print(f"    stock Django view again: {stock_after.rps:,.0f} requests/s", flush=True)
+    loads["stock"] = mean_load(stock_before, stock_after)
     paths = {page.name: page.path for page in PAGES}
     queries = count_queries(paths.items())
     cold = cold_times([(name, paths[name]) for name in COLD_LIMITS_MS])
     plans = explain_queries({name: page.cold_sql for name, page in queries.items()})
     return {"loads": loads, "queries": queries, "plans": plans, "cold": cold}
+
+
+def mean_load(*loads):
+    """One ``Load`` for several runs of the same URL: rates and latencies averaged."""
+    from load import Load
+
+    def mean(name):
+        return sum(getattr(load, name) for load in loads) / len(loads)
+
+    return Load(
+        requests=sum(load.requests for load in loads),
+        rps=mean("rps"),
+        p50_ms=mean("p50_ms"),
+        p99_ms=mean("p99_ms"),
+        non_2xx=sum(load.non_2xx for load in loads),
+        socket_errors=sum(load.socket_errors for load in loads),
+    )
 
 
 def churn_phase(args, environment):

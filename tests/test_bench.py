@@ -312,3 +312,16 @@ def test_the_report_renders_the_new_sections():
     assert "| stock Django view | 1,050 |" in text
     assert "## Cold requests in process" in text
     assert "| churn | 1,000 |" in text
+
+
+def test_the_stock_runs_before_and_after_are_averaged():
+    import run
+    from load import Load
+
+    before = Load(requests=100, rps=3000.0, p50_ms=1.0, p99_ms=3.0, non_2xx=0, socket_errors=1)
+    after = Load(requests=80, rps=2000.0, p50_ms=2.0, p99_ms=5.0, non_2xx=2, socket_errors=0)
+
+    mean = run.mean_load(before, after)
+
+    assert (mean.rps, mean.p50_ms, mean.p99_ms) == (2500.0, 1.5, 4.0)
+    assert (mean.requests, mean.non_2xx, mean.socket_errors) == (180, 2, 1)
