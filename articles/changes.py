@@ -10,8 +10,6 @@ the whole site (``pagecache.SITE``).
 import pagecache
 
 ARTICLES = "articles"
-# Past this many articles written at once, every page is rendered afresh.
-MANY = 1000
 
 
 def article(pk):
@@ -20,9 +18,7 @@ def article(pk):
 
 def of_articles(pks):
     """The topics that change with the articles ``pks``."""
-    if len(pks) > MANY:
-        return (pagecache.SITE, ARTICLES)
-    return (ARTICLES, *(article(pk) for pk in pks))
+    return pagecache.topics_of(pks, article, along=ARTICLES)
 
 
 def articles_changed(pks):

@@ -10,8 +10,6 @@ import pagecache
 
 COMMENTS = "comments"
 COMMENT_FORMS = "comment-forms"
-# Past this many articles whose comments change at once, every page is rendered afresh.
-MANY = 1000
 
 
 def thread(article_pk):
@@ -20,9 +18,7 @@ def thread(article_pk):
 
 def of_articles(article_pks):
     """The topics that change with the comments of the articles ``article_pks``."""
-    if len(article_pks) > MANY:
-        return (pagecache.SITE, COMMENTS)
-    return (COMMENTS, *(thread(pk) for pk in article_pks))
+    return pagecache.topics_of(article_pks, thread, along=COMMENTS)
 
 
 def connect():

@@ -90,8 +90,7 @@ MIDDLEWARE = [
     "edge.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "edge.middleware.PermissionsPolicyMiddleware",
-    "edge.middleware.ContentSecurityPolicyMiddleware",
+    "edge.middleware.SecurityHeadersMiddleware",
     "edge.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -302,7 +301,7 @@ PERMISSIONS_POLICY = (
 )
 
 # Content-Security-Policy (django-csp). The public site has no inline script or style at
-# all; the admin (edge.middleware.ContentSecurityPolicyMiddleware) gets its own policy,
+# all; the admin (edge.middleware.SecurityHeadersMiddleware) gets its own policy,
 # which also allows the inline styles CKEditor 5 injects and the images pasted into it.
 _image_sources = ["'self'", "data:", *MEDIA_ORIGINS, *env.list("CSP_EXTRA_IMG_SRC", default=[])]
 CONTENT_SECURITY_POLICY = {

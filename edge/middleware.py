@@ -50,13 +50,23 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             duration_ms = (time.perf_counter() - started) * 1000
             response["X-Request-ID"] = current
-            request_logger.info(
-                "%s %s %s %.1fms",
-                printable(request.method or ""),
-                printable(request.path[:PATH_LOG_LENGTH]),
-                response.status_code,
-                duration_ms,
-            )
+            if request_logger.isEnabledFor(logging.INFO):
+                # Made directly: logger.info() would also look up the calling line.
+                line = request_logger.makeRecord(
+                    request_logger.name,
+                    logging.INFO,
+                    __file__,
+                    0,
+                    "%s %s %s %.1fms",
+                    (
+                        printable(request.method or ""),
+                        printable(request.path[:PATH_LOG_LENGTH]),
+                        response.status_code,
+                        duration_ms,
+                    ),
+                    None,
+                )
+                request_logger.handle(line)
             return response
         finally:
             request_id.reset(token)
@@ -145,18 +155,22 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with ``ADMIN_CONTENT_SECURITY_POLICY`` under ``ADMIN_URL``.
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """The headers Django's SecurityMiddleware does not send: ``Content-Security-Policy``
+    (django-csp's middleware) and ``Permissions-Policy`` (``PERMISSIONS_POLICY``).
 
-    The public site keeps ``CONTENT_SECURITY_POLICY``; the admin's policy also
-    allows the inline styles the editor injects. A view's own ``@csp_replace``
-    or ``@csp_update`` still applies on top of either.
+    The public site keeps ``CONTENT_SECURITY_POLICY``; under ``ADMIN_URL`` the
+    admin's policy (``ADMIN_CONTENT_SECURITY_POLICY``) also allows the inline styles
+    the editor injects. A view's own ``@csp_replace`` or ``@csp_update`` still
+    applies on top of either.
 
     The site uses no nonces, so a response without a policy of its own gets one of
     the two headers, built once (django-csp builds it anew for every response).
     """
 
     def process_response(self, request, response):
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         if _has_own_policy(request, response):
             return super().process_response(request, response)
         if HEADER not in response and not getattr(response, "_csp_exempt", False):
@@ -202,16 +216,3 @@ def _built_policy(admin):
 def _forget_policies(setting, **kwargs):
     if "CONTENT_SECURITY_POLICY" in setting or setting == "ADMIN_URL":
         _policies.clear()
-
-
-class PermissionsPolicyMiddleware:
-    """Send ``PERMISSIONS_POLICY`` as the ``Permissions-Policy`` header of every response."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
-            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
-        return response

@@ -37,7 +37,7 @@ every request, as without it, and changes made meanwhile are announced once it i
 from pagecache.pages import SHARED_CACHE_CONTROL, CachedPage, RecentPages
 from pagecache.parts import fills, personal_part
 from pagecache.serving import cache_public, personal_cookie, remembered, shows
-from pagecache.versions import SITE, changed, register_clock
+from pagecache.versions import SITE, changed, register_clock, topics_of
 
 __all__ = [
     "SHARED_CACHE_CONTROL",
@@ -52,4 +52,5 @@ __all__ = [
     "register_clock",
     "remembered",
     "shows",
+    "topics_of",
 ]

@@ -34,6 +34,7 @@ SITE = "site"  # what every page shows: the navigation, the footer
 COUNTER_KEY = "pagecache:counter"
 TOPIC_PREFIX = "pagecache:topic:"
 TICK_LOCK_SECONDS = 30
+MANY = 1000  # see topics_of()
 OUTAGE_LOG_INTERVAL = 60  # seconds between two warnings about an unreachable cache
 
 _clocks = {}  # topic → [function returning an aware datetime or None]
@@ -71,6 +72,14 @@ def next_new_year():
 
 
 register_clock(SITE, next_new_year)
+
+
+def topics_of(keys, topic, *, along):
+    """``along`` and ``topic(key)`` for each of ``keys``; past ``MANY`` keys, ``along``
+    and ``SITE`` instead: every page is rendered afresh, cheaper than so many versions."""
+    if len(keys) > MANY:
+        return (SITE, along)
+    return (along, *(topic(key) for key in keys))
 
 
 def changed(*topics):

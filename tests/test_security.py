@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from edge.middleware import ContentSecurityPolicyMiddleware
+from edge.middleware import SecurityHeadersMiddleware
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +169,7 @@ def test_admin_has_its_own_policy_with_inline_styles_only(client):
 
 def test_admin_policy_follows_admin_url(settings):
     settings.ADMIN_URL = "office/"
-    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    middleware = SecurityHeadersMiddleware(lambda request: HttpResponse())
 
     admin = middleware(RequestFactory().get("/office/login/"))
     public = middleware(RequestFactory().get("/admin/login/"))
@@ -182,7 +182,7 @@ def test_built_policy_is_the_one_django_csp_builds():
     from csp.utils import build_policy
     from django.conf import settings
 
-    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    middleware = SecurityHeadersMiddleware(lambda request: HttpResponse())
 
     public = middleware(RequestFactory().get("/"))
     admin = middleware(RequestFactory().get("/admin/"))
@@ -196,7 +196,7 @@ def test_a_view_with_a_policy_of_its_own_keeps_it():
     from csp.decorators import csp_update
 
     view = csp_update({"img-src": "https://maps.example"})(lambda request: HttpResponse())
-    middleware = ContentSecurityPolicyMiddleware(view)
+    middleware = SecurityHeadersMiddleware(view)
 
     header = middleware(RequestFactory().get("/"))["Content-Security-Policy"]
 
@@ -205,7 +205,7 @@ def test_a_view_with_a_policy_of_its_own_keeps_it():
 
 
 def test_a_changed_policy_is_sent_at_once(settings):
-    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    middleware = SecurityHeadersMiddleware(lambda request: HttpResponse())
     middleware(RequestFactory().get("/"))
 
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}

@@ -259,3 +259,11 @@ def test_a_change_by_this_process_is_seen_at_once(settings):
     versions.bump({"article:1"})
 
     assert request_page(view) == b"render 2"
+
+
+def test_a_write_to_very_many_rows_changes_the_whole_site():
+    few = pagecache.topics_of([1, 2], lambda pk: f"article:{pk}", along="articles")
+    many = pagecache.topics_of(range(versions.MANY + 1), str, along="articles")
+
+    assert few == ("articles", "article:1", "article:2")
+    assert many == (pagecache.SITE, "articles")
