@@ -198,24 +198,29 @@ def current(topics):
     keys = {TOPIC_PREFIX + topic: topic for topic in topics}
     found = call(cache.get_many, list(keys))
     now = time.time()
+    counter = None  # read once for all the topics minted here
     result = {}
     for key, topic in keys.items():
         value = found.get(key)
-        version = _mint(topic) if value is None else _loaded(value)
+        if value is None:
+            counter = current_token() if counter is None else counter
+            version = _mint(topic, counter)
+        else:
+            version = _loaded(value)
         if version is not None and version.next_change is not None and now >= version.next_change:
             version = _tick(topic, version)
         result[topic] = version
     return result
 
 
-def _mint(topic):
+def _mint(topic, counter):
     """A first token for ``topic``: one process's, whichever asks first.
 
     It is the counter as it stands (a first version is no change, so the counter is
     not raised): should the topic be evicted and minted again while nothing changed,
     it gets the same token, and its pages stay current, as they are.
     """
-    value = _stored(topic, current_token(), minted=True)
+    value = _stored(topic, counter, minted=True)
     if not call(cache.add, TOPIC_PREFIX + topic, value, None):
         value = call(cache.get, TOPIC_PREFIX + topic) or value
     return _loaded(value)
